@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { defaultConfig } from './default-config.ts';
+import { configSchema, type RouterConfig } from './schema.ts';
+
+/** Raised at start-up with every problem of the config, one per line. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(source: string, problems: readonly string[]) {
+    super(`Invalid router config (${source}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const formatPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
+
+export const formatIssues = (issues: readonly z.core.$ZodIssue[]): string[] =>
+  issues.map((issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`);
+
+export const parseConfig = (input: unknown, source = 'inline'): RouterConfig => {
+  const result = configSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
+  return result.data;
+};
+
+export interface LoadedConfig {
+  config: RouterConfig;
+  /** The file read, or `builtin` when none existed and the mock models are served. */
+  source: string;
+}
+
+/**
+ * Reads and validates the config file. A missing file at the default path means "no config": the
+ * built-in mock models. A missing file at an explicit path is an error (a typo must not silently
+ * serve mocks).
+ */
+export const loadConfig = async (path: string, { explicit }: { explicit: boolean }): Promise<LoadedConfig> => {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !explicit) {
+      return { config: parseConfig(defaultConfig, 'builtin'), source: 'builtin' };
+    }
+    throw new ConfigError(path, [`cannot read the file: ${(error as Error).message}`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(path, [`not valid JSON: ${(error as Error).message}`]);
+  }
+  return { config: parseConfig(json, path), source: path };
+};

@@ -1,0 +1,56 @@
+import { ConfigError } from './load-config.ts';
+
+/** Fetches a Secrets Manager secret's string; injected so tests and the local runtime need no AWS. */
+export type SecretFetcher = (arn: string) => Promise<string>;
+
+/** Reads secrets from AWS Secrets Manager; the client is loaded only when an ARN is configured (smaller cold start). */
+export const awsSecretFetcher: SecretFetcher = async (arn) => {
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = new SecretsManagerClient({});
+  const result = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+  if (result.SecretString === undefined) throw new Error('the secret has no string value');
+  return result.SecretString;
+};
+
+export interface SecretRequest {
+  /** Where the reference appears, for the error message (e.g. `models[0].apiKey`). */
+  label: string;
+  ref: string;
+}
+
+/**
+ * Resolves every `env:NAME` / ARN reference at once and reports every failure together, so an
+ * operator fixes the config in one pass. Values are never included in messages.
+ */
+export const resolveSecrets = async (
+  requests: readonly SecretRequest[],
+  env: NodeJS.ProcessEnv,
+  fetchSecret: SecretFetcher = awsSecretFetcher,
+): Promise<Map<string, string>> => {
+  const resolved = new Map<string, string>();
+  const problems: string[] = [];
+  const cache = new Map<string, Promise<string>>();
+  await Promise.all(
+    requests.map(async ({ label, ref }) => {
+      if (ref.startsWith('env:')) {
+        const name = ref.slice(4);
+        const value = env[name];
+        if (value === undefined || value === '') problems.push(`${label}: environment variable ${name} is not set`);
+        else resolved.set(ref, value);
+        return;
+      }
+      let pending = cache.get(ref);
+      if (pending === undefined) {
+        pending = fetchSecret(ref);
+        cache.set(ref, pending);
+      }
+      try {
+        resolved.set(ref, await pending);
+      } catch (error) {
+        problems.push(`${label}: cannot read secret ${ref}: ${(error as Error).message}`);
+      }
+    }),
+  );
+  if (problems.length > 0) throw new ConfigError('secrets', problems.sort());
+  return resolved;
+};

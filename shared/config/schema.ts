@@ -1,0 +1,157 @@
+import { z } from 'zod';
+
+// The one configuration schema. Defaults live here, nowhere else.
+
+/** `env:NAME` or a Secrets Manager ARN; resolved once per cold start. */
+export const secretRefSchema = z
+  .string()
+  .refine((value) => /^env:[A-Za-z_][A-Za-z0-9_]*$/.test(value) || value.startsWith('arn:aws:secretsmanager:'), {
+    message: 'must be "env:NAME" or a Secrets Manager ARN (arn:aws:secretsmanager:...)',
+  });
+
+export const providerNames = ['openai', 'anthropic', 'bedrock', 'mock'] as const;
+export const capabilityNames = ['tools', 'vision', 'json'] as const;
+
+export const limitsSchema = z.strictObject({
+  rpm: z.number().int().positive().optional(),
+  tpm: z.number().int().positive().optional(),
+  monthlyTokens: z.number().int().positive().optional(),
+  monthlyBudgetUsd: z.number().positive().optional(),
+});
+
+export const pricingSchema = z.strictObject({
+  inputPerMTok: z.number().nonnegative(),
+  outputPerMTok: z.number().nonnegative(),
+  /** Price of cache hits; defaults to the input price when the provider has no discount. */
+  cachedInputPerMTok: z.number().nonnegative().optional(),
+});
+
+const modelIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'letters, digits and . _ : / - only, at most 128 characters');
+
+export const modelSchema = z.strictObject({
+  id: modelIdSchema,
+  provider: z.enum(providerNames),
+  /** The provider's own model name; defaults to `id`. */
+  upstreamModel: z.string().min(1).optional(),
+  baseUrl: z.url().optional(),
+  apiKey: secretRefSchema.optional(),
+  /** How the key is sent to OpenAI-compatible upstreams: `Authorization: Bearer` or Azure's `api-key`. */
+  authHeader: z.enum(['bearer', 'api-key']).default('bearer'),
+  /** Extra static headers and query parameters (e.g. Azure's `api-version`). */
+  headers: z.record(z.string(), z.string()).default({}),
+  query: z.record(z.string(), z.string()).default({}),
+  /** AWS region for Bedrock; defaults to AWS_REGION. */
+  region: z.string().optional(),
+  pricing: pricingSchema.default({ inputPerMTok: 0, outputPerMTok: 0 }),
+  contextWindow: z.number().int().positive().default(128_000),
+  maxOutputTokens: z.number().int().positive().optional(),
+  capabilities: z.array(z.enum(capabilityNames)).default([]),
+  tier: z.string().min(1).default('standard'),
+  /** Upstream timeouts: first byte and whole request. */
+  timeoutMs: z.number().int().positive().default(120_000),
+  firstByteTimeoutMs: z.number().int().positive().default(30_000),
+  /** Only for the `mock` provider: simulated latency before the first token and between tokens. */
+  mock: z
+    .strictObject({
+      latencyMs: z.number().int().nonnegative().default(0),
+      tokenDelayMs: z.number().int().nonnegative().default(0),
+    })
+    .optional(),
+});
+
+export const aliasSchema = z.strictObject({
+  strategy: z.enum(['complexity', 'cheapest', 'fixed']),
+  /** Candidate models; all models when omitted. */
+  models: z.array(modelIdSchema).optional(),
+  /** For `fixed`: the model served. */
+  target: modelIdSchema.optional(),
+  description: z.string().optional(),
+});
+
+export const tierSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Requests whose complexity score is below this go to this tier (tiers sorted by it). */
+  maxScore: z.number().min(0).max(1),
+});
+
+export const configSchema = z
+  .strictObject({
+    models: z.array(modelSchema).min(1, 'define at least one model'),
+    aliases: z.record(modelIdSchema, aliasSchema).default({ auto: { strategy: 'complexity' } }),
+    tiers: z.array(tierSchema).default([
+      { name: 'simple', maxScore: 0.35 },
+      { name: 'standard', maxScore: 0.7 },
+      { name: 'complex', maxScore: 1 },
+    ]),
+    defaults: z
+      .strictObject({
+        limits: limitsSchema.default({ rpm: 60, tpm: 100_000 }),
+      })
+      .default({ limits: { rpm: 60, tpm: 100_000 } }),
+    server: z
+      .strictObject({
+        /** Lambda's synchronous payload limit is 6 MB, so bodies are refused well before it. */
+        maxBodyBytes: z
+          .number()
+          .int()
+          .positive()
+          .max(6 * 1024 * 1024)
+          .default(4 * 1024 * 1024),
+        /** A revoked key stops working within this many seconds. */
+        keyCacheTtlSeconds: z.number().int().nonnegative().default(30),
+      })
+      .default({ maxBodyBytes: 4 * 1024 * 1024, keyCacheTtlSeconds: 30 }),
+  })
+  .superRefine((config, ctx) => {
+    const ids = new Set<string>();
+    config.models.forEach((model, index) => {
+      if (ids.has(model.id)) {
+        ctx.addIssue({ code: 'custom', path: ['models', index, 'id'], message: `duplicate model id "${model.id}"` });
+      }
+      ids.add(model.id);
+      if (model.provider === 'mock' && model.apiKey !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['models', index, 'apiKey'], message: 'the mock provider takes no apiKey' });
+      }
+    });
+    for (const [name, alias] of Object.entries(config.aliases)) {
+      if (ids.has(name)) {
+        ctx.addIssue({ code: 'custom', path: ['aliases', name], message: `alias "${name}" has the same name as a model` });
+      }
+      for (const [index, id] of (alias.models ?? []).entries()) {
+        if (!ids.has(id)) {
+          ctx.addIssue({ code: 'custom', path: ['aliases', name, 'models', index], message: `unknown model "${id}"` });
+        }
+      }
+      if (alias.strategy === 'fixed') {
+        if (alias.target === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['aliases', name, 'target'], message: 'a fixed alias needs a target' });
+        } else if (!ids.has(alias.target)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['aliases', name, 'target'],
+            message: `unknown model "${alias.target}"`,
+          });
+        }
+      }
+    }
+    const tierNames = new Set(config.tiers.map((tier) => tier.name));
+    config.models.forEach((model, index) => {
+      if (!tierNames.has(model.tier)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', index, 'tier'],
+          message: `unknown tier "${model.tier}" (tiers: ${[...tierNames].join(', ')})`,
+        });
+      }
+    });
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type RouterConfig = z.output<typeof configSchema>;
+export type ModelConfig = RouterConfig['models'][number];
+export type AliasConfig = z.output<typeof aliasSchema>;
+export type Limits = z.output<typeof limitsSchema>;
+export type ProviderName = (typeof providerNames)[number];
+export type Capability = (typeof capabilityNames)[number];

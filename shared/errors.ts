@@ -1,0 +1,175 @@
+// One error hierarchy for the whole router. Every error a client can see is a
+// RouterError; `toOpenAIError` (used by the single onError middleware) turns it
+// into OpenAI's wire shape, so SDKs raise the matching exception class.
+
+export type OpenAIErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'insufficient_quota'
+  | 'content_policy'
+  | 'api_error'
+  | 'upstream_error'
+  | 'timeout_error';
+
+export interface OpenAIErrorBody {
+  error: {
+    message: string;
+    type: OpenAIErrorType;
+    param: string | null;
+    code: string | null;
+  };
+}
+
+export interface RouterErrorOptions {
+  code?: string;
+  param?: string | null;
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+export class RouterError extends Error {
+  readonly statusCode: number;
+  readonly type: OpenAIErrorType;
+  readonly code: string | null;
+  readonly param: string | null;
+  /** Extra response headers (retry-after, allow, ...). */
+  readonly headers: Record<string, string>;
+
+  constructor(statusCode: number, type: OpenAIErrorType, message: string, options: RouterErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.statusCode = statusCode;
+    this.type = type;
+    this.code = options.code ?? null;
+    this.param = options.param ?? null;
+    this.headers = options.headers ?? {};
+  }
+
+  /** Only client errors explain themselves; a 5xx message is still written for the client, never copied from internals. */
+  get expose(): boolean {
+    return true;
+  }
+
+  toJSON(): OpenAIErrorBody {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+export class InvalidRequestError extends RouterError {
+  constructor(message: string, options: RouterErrorOptions = {}) {
+    super(400, 'invalid_request_error', message, { code: 'invalid_request', ...options });
+  }
+}
+
+export class UnsupportedMediaTypeError extends RouterError {
+  constructor(contentType: string) {
+    super(415, 'invalid_request_error', `Unsupported content-type '${contentType}'; send application/json.`, {
+      code: 'unsupported_media_type',
+    });
+  }
+}
+
+export class PayloadTooLargeError extends RouterError {
+  constructor(size: number, limit: number) {
+    super(413, 'invalid_request_error', `Request body is ${size} bytes; the limit is ${limit} bytes.`, {
+      code: 'request_too_large',
+    });
+  }
+}
+
+export class AuthenticationError extends RouterError {
+  constructor(message: string, code = 'invalid_api_key') {
+    super(401, 'authentication_error', message, { code });
+  }
+}
+
+export class PermissionError extends RouterError {
+  constructor(message: string, options: RouterErrorOptions = {}) {
+    super(403, 'permission_error', message, { code: 'permission_denied', ...options });
+  }
+}
+
+export class NotFoundError extends RouterError {
+  constructor(message: string, options: RouterErrorOptions = {}) {
+    super(404, 'not_found_error', message, { code: 'not_found', ...options });
+  }
+}
+
+export class MethodNotAllowedError extends RouterError {
+  constructor(method: string, path: string, allowed: readonly string[]) {
+    super(405, 'invalid_request_error', `Method ${method} is not allowed on ${path}; use ${allowed.join(', ')}.`, {
+      code: 'method_not_allowed',
+      headers: { allow: allowed.join(', ') },
+    });
+  }
+}
+
+export class ConflictError extends RouterError {
+  constructor(message: string, options: RouterErrorOptions = {}) {
+    super(409, 'invalid_request_error', message, { code: 'conflict', ...options });
+  }
+}
+
+/** A provider failed. `retryable` and `retryAfterMs` feed the retry/fallback engine. */
+export class UpstreamError extends RouterError {
+  readonly provider: string;
+  readonly upstreamStatus: number | null;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | null;
+
+  constructor(
+    statusCode: number,
+    message: string,
+    details: {
+      provider: string;
+      upstreamStatus?: number | null;
+      retryable: boolean;
+      retryAfterMs?: number | null;
+      code?: string;
+      type?: OpenAIErrorType;
+      cause?: unknown;
+    },
+  ) {
+    const retryAfter = details.retryAfterMs == null ? undefined : String(Math.ceil(details.retryAfterMs / 1000));
+    super(statusCode, details.type ?? (statusCode === 504 ? 'timeout_error' : 'upstream_error'), message, {
+      code: details.code ?? 'upstream_error',
+      cause: details.cause,
+      headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+    });
+    this.provider = details.provider;
+    this.upstreamStatus = details.upstreamStatus ?? null;
+    this.retryable = details.retryable;
+    this.retryAfterMs = details.retryAfterMs ?? null;
+  }
+}
+
+export class ServiceUnavailableError extends RouterError {
+  constructor(message: string, options: RouterErrorOptions = {}) {
+    super(503, 'api_error', message, { code: 'service_unavailable', ...options });
+  }
+}
+
+/** Raised for bugs and unexpected failures; its message never reaches the client. */
+export class InternalError extends RouterError {
+  constructor(cause?: unknown) {
+    super(500, 'api_error', 'The router failed to process the request.', { code: 'internal_error', cause });
+  }
+
+  override get expose(): boolean {
+    return false;
+  }
+}
+
+/** Maps anything thrown to a RouterError: known errors pass, the rest become a 500 without internals. */
+export const toRouterError = (error: unknown): RouterError => {
+  if (error instanceof RouterError) return error;
+  return new InternalError(error);
+};
+
+export const toOpenAIError = (error: unknown): { statusCode: number; body: OpenAIErrorBody; headers: Record<string, string> } => {
+  const routerError = toRouterError(error);
+  return { statusCode: routerError.statusCode, body: routerError.toJSON(), headers: routerError.headers };
+};
