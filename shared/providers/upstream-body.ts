@@ -1,5 +1,5 @@
 import { type EventSourceMessage, EventSourceParserStream } from 'eventsource-parser/stream';
-import { upstreamProtocolError } from './upstream-errors.ts';
+import { upstreamProtocolError, upstreamStreamCutError } from './upstream-errors.ts';
 import type { UpstreamCall } from './upstream-fetch.ts';
 
 /**
@@ -20,7 +20,8 @@ export async function* readSseEvents(call: UpstreamCall): AsyncGenerator<EventSo
       try {
         next = await reader.read();
       } catch (error) {
-        throw call.readError(error);
+        // Timeouts and aborts keep their own error; anything else after the headers is a cut stream.
+        throw call.signal.aborted ? call.readError(error) : upstreamStreamCutError(call.provider, call.modelId);
       }
       if (next.done) return;
       yield next.value;

@@ -87,7 +87,7 @@ export const upstreamHttpError = (failure: UpstreamFailure): UpstreamError => {
       },
     );
   }
-  if (status === 408) {
+  if (status === 408 || status === 504) {
     return new UpstreamError(504, `${provider} timed out for model '${modelId}'`, {
       ...base,
       retryable: true,

@@ -1,0 +1,156 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { parseConfig } from '#shared/config/load-config.ts';
+import type { SecretFetcher } from '#shared/config/resolve-secrets.ts';
+import type { ConfigInput, RouterConfig } from '#shared/config/schema.ts';
+import { PayloadTooLargeError, toOpenAIError } from '#shared/errors.ts';
+import type { ProviderRegistry } from '#shared/providers/registry.ts';
+import { createRuntime, type RouterRuntime } from '#shared/runtime.ts';
+import { createDynamoClient } from '#shared/store/dynamo-client.ts';
+import { type TableDefinition, tableDefinitions } from '#shared/store/tables.ts';
+import { lambdaContext, toApiGatewayEvent } from './api-gateway-event.ts';
+import { installAwsLambdaShim, LocalResponseStream, type StreamingHandler } from './awslambda-shim.ts';
+import { type EmbeddedDynamo, ensureTables, startEmbeddedDynamo } from './embedded-dynamodb.ts';
+
+/** API Gateway refuses payloads over 10 MB before the Lambda sees them; so does the local server. */
+const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+/** The router Lambda's timeout in the CDK stack (API Gateway streaming allows up to 15 minutes). */
+const LAMBDA_TIMEOUT_MS = 5 * 60 * 1000;
+
+export interface LocalServerOptions {
+  /** A parsed config, or raw input (validated here). */
+  config: RouterConfig | ConfigInput;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Where the embedded DynamoDB keeps its data; in memory when absent. */
+  dynamoPath?: string;
+  adminKey?: string;
+  /** Environment for `env:` secret references (defaults to process.env). */
+  env?: NodeJS.ProcessEnv;
+  fetchSecret?: SecretFetcher;
+  providers?: Partial<ProviderRegistry>;
+  logLevel?: LogLevel;
+  /** Called after each request with a compact summary (the live line of `npm start`). */
+  onRequest?: (line: RequestLine) => void;
+}
+
+export interface RequestLine {
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+  model?: string;
+  usage?: string;
+}
+
+export interface LocalServer {
+  url: string;
+  port: number;
+  runtime: RouterRuntime;
+  dynamoEndpoint: string;
+  tableName: (table: TableDefinition) => string;
+  close(): Promise<void>;
+}
+
+const readBody = async (request: IncomingMessage): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > API_GATEWAY_MAX_BODY) throw new PayloadTooLargeError(size, API_GATEWAY_MAX_BODY);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+};
+
+const sendError = (response: ServerResponse, error: unknown): void => {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const { statusCode, body, headers } = toOpenAIError(error);
+  response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  response.end(JSON.stringify(body));
+};
+
+/**
+ * The local runtime: an embedded DynamoDB with the stack's tables, and an HTTP server that turns
+ * each request into API Gateway's event and runs the real router Lambda handler on it.
+ */
+export const startLocalServer = async (options: LocalServerOptions): Promise<LocalServer> => {
+  installAwsLambdaShim();
+  // Imported after the shim: middy's streaming mode calls `awslambda.streamifyResponse` on creation.
+  const { createRouterHandler } = await import('#functions/router/create-handler.ts');
+
+  const config = parseConfig(options.config, 'local');
+  const dynamo: EmbeddedDynamo = await startEmbeddedDynamo(options.dynamoPath ? { path: options.dynamoPath } : {});
+  const client = createDynamoClient({ endpoint: dynamo.endpoint });
+  const tableName = (table: TableDefinition): string => `inference-router-local-${table.id}`;
+  let server: Server | undefined;
+  try {
+    await ensureTables(client, tableDefinitions, tableName);
+    const logger = new Logger({ serviceName: 'inference-router', logLevel: options.logLevel ?? 'WARN' });
+    const runtime = await createRuntime({
+      config,
+      env: options.env ?? process.env,
+      dynamo: client,
+      keysTableName: tableName(tableDefinitions.find((table) => table.id === 'keys') as TableDefinition),
+      adminKey: options.adminKey,
+      logger,
+      ...(options.fetchSecret ? { fetchSecret: options.fetchSecret } : {}),
+      ...(options.providers ? { providers: options.providers } : {}),
+    });
+    const handler = createRouterHandler(runtime) as unknown as StreamingHandler;
+
+    server = createServer(async (request, response) => {
+      const started = performance.now();
+      response.socket?.setNoDelay(true);
+      try {
+        const body = await readBody(request);
+        const event = toApiGatewayEvent(request, body);
+        await handler(event, new LocalResponseStream(response), lambdaContext('router', LAMBDA_TIMEOUT_MS));
+      } catch (error) {
+        sendError(response, error);
+      } finally {
+        options.onRequest?.({
+          method: request.method ?? 'GET',
+          path: request.url ?? '/',
+          status: response.statusCode,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+          ...(typeof response.getHeader('x-router-model') === 'string'
+            ? { model: response.getHeader('x-router-model') as string }
+            : {}),
+          ...(typeof response.getHeader('x-token-usage') === 'string'
+            ? { usage: response.getHeader('x-token-usage') as string }
+            : {}),
+        });
+      }
+    });
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const listening = server;
+    return {
+      url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+      port,
+      runtime,
+      dynamoEndpoint: dynamo.endpoint,
+      tableName,
+      close: async () => {
+        listening.closeAllConnections();
+        await new Promise<void>((resolve) => listening.close(() => resolve()));
+        client.destroy();
+        await dynamo.close();
+      },
+    };
+  } catch (error) {
+    server?.close();
+    client.destroy();
+    await dynamo.close();
+    throw error;
+  }
+};

@@ -1,0 +1,66 @@
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { ChatRequest } from '../api/chat-request.ts';
+import type { Usage } from '../api/chat-response.ts';
+import type { KeyRecord } from '../keys/key-record.ts';
+import type { RouteDecision } from '../routing/model-router.ts';
+import type { RouteSpec } from './route-spec.ts';
+import type { HttpRequest, HttpResponse } from './types.ts';
+
+/** Who is calling: a client API key, or the operator's admin key. */
+export type Principal = { kind: 'key'; key: KeyRecord } | { kind: 'admin' };
+
+/** What the provider call produced, filled in as it happens (streams update it until the last byte). */
+export interface Outcome {
+  modelId: string;
+  provider: string;
+  usage?: Usage;
+  costMicros?: number;
+  stream: boolean;
+  /** Set when a stream failed after the first byte (the client saw a 200 and an SSE error event). */
+  streamError?: string;
+  responseBytes?: number;
+  timeToFirstTokenMs?: number;
+}
+
+/** Everything the middlewares learn about one request, in the order the stack learns it. */
+export interface RequestState {
+  requestId: string;
+  /** `performance.now()` when the request entered the handler. */
+  startedAt: number;
+  receivedAt: Date;
+  http: HttpRequest;
+  requestBytes: number;
+  route?: RouteSpec;
+  pathParams: Record<string, string>;
+  body?: unknown;
+  /** The chat request an inference route serves (also built for `/route-inference`). */
+  chat?: ChatRequest;
+  principal?: Principal;
+  decision?: RouteDecision;
+  outcome?: Outcome;
+  statusCode?: number;
+  errorCode?: string;
+  /** Headers any middleware wants on the response (x-router-*, rate limits). */
+  responseHeaders: Record<string, string>;
+  /** Work to do after the last byte reached the client (usage events, logs). */
+  afterResponse: Array<() => Promise<void> | void>;
+}
+
+export interface RouterContext extends Context {
+  state: RequestState;
+}
+
+export type RouterRequest = Request<unknown, HttpResponse, Error, RouterContext>;
+export type RouterMiddleware = MiddlewareObj<unknown, HttpResponse, Error, RouterContext>;
+
+export const newRequestState = (http: HttpRequest, requestId: string, now = new Date()): RequestState => ({
+  requestId,
+  startedAt: performance.now(),
+  receivedAt: now,
+  http,
+  requestBytes: http.body === undefined ? 0 : Buffer.byteLength(http.body),
+  pathParams: {},
+  responseHeaders: {},
+  afterResponse: [],
+});

@@ -1,0 +1,37 @@
+import type { ChatRequest } from '../api/chat-request.ts';
+import { chatRequestSchema } from '../api/chat-request.ts';
+import { routeInferenceRequestSchema } from '../api/route-inference-request.ts';
+import { createKey, getKey, listKeys, revokeKey } from '../handlers/admin-keys.ts';
+import { chatCompletions } from '../handlers/chat-completions.ts';
+import { health } from '../handlers/health.ts';
+import { listModels, retrieveModel } from '../handlers/models.ts';
+import { routeInference, routeInferenceToChat } from '../handlers/route-inference.ts';
+import { createKeyRequestSchema } from '../keys/key-record.ts';
+import type { RouteSpec } from './route-spec.ts';
+
+/** Every endpoint of the router, in one table: the registry the middlewares consult. */
+export const routes: readonly RouteSpec[] = [
+  { method: 'GET', path: '/health', auth: 'none', handle: health },
+  { method: 'GET', path: '/v1/models', auth: 'key', handle: listModels },
+  { method: 'GET', path: '/v1/models/{model+}', auth: 'key', handle: retrieveModel },
+  {
+    method: 'POST',
+    path: '/v1/chat/completions',
+    auth: 'key',
+    body: chatRequestSchema,
+    toChatRequest: (body) => body as ChatRequest,
+    handle: chatCompletions,
+  },
+  {
+    method: 'POST',
+    path: '/route-inference',
+    auth: 'key',
+    body: routeInferenceRequestSchema,
+    toChatRequest: routeInferenceToChat,
+    handle: routeInference,
+  },
+  { method: 'POST', path: '/admin/keys', auth: 'admin', body: createKeyRequestSchema, handle: createKey },
+  { method: 'GET', path: '/admin/keys', auth: 'admin', handle: listKeys },
+  { method: 'GET', path: '/admin/keys/{id}', auth: 'admin', handle: getKey },
+  { method: 'DELETE', path: '/admin/keys/{id}', auth: 'admin', handle: revokeKey },
+];

@@ -1,0 +1,81 @@
+import { Readable } from 'node:stream';
+import type { ChatCompletionChunk, Usage } from '../api/chat-response.ts';
+import { toOpenAIUsage } from '../api/chat-response.ts';
+import { toOpenAIError } from '../errors.ts';
+import type { StreamEvent } from '../providers/types.ts';
+
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  // Tells proxies (nginx and friends) not to buffer the stream.
+  'x-accel-buffering': 'no',
+} as const;
+
+export interface SseStreamOptions {
+  /** The client asked for `stream_options.include_usage`: emit OpenAI's final usage chunk. */
+  includeUsage: boolean;
+  /** Called once with the upstream's usage when the stream completes. */
+  onUsage: (usage: Usage) => void;
+  /** Called when the stream fails after the 200 went out, with the text streamed so far. */
+  onError: (error: unknown, streamedText: string) => void;
+  /** Called when the client goes away before the end. */
+  onClientClose: () => void;
+}
+
+const frame = (data: unknown): string => `data: ${JSON.stringify(data)}\n\n`;
+
+/**
+ * Encodes provider events as OpenAI's SSE: one `data:` line per chunk, the usage chunk when asked
+ * for, then `data: [DONE]`. A failure after the first byte cannot change the status any more, so
+ * it ends the stream with an OpenAI error event and no `[DONE]`: clients (and the `openai` SDK)
+ * see an error, never a truncated answer passed off as complete.
+ */
+export const sseStream = (first: StreamEvent, rest: AsyncIterator<StreamEvent>, options: SseStreamOptions): Readable => {
+  let completed = false;
+  let clientClosed = false;
+  async function* encode(): AsyncGenerator<string> {
+    let last: ChatCompletionChunk | undefined;
+    let text = '';
+    let event: StreamEvent | undefined = first;
+    try {
+      while (event !== undefined) {
+        if (event.type === 'chunk') {
+          last = event.chunk;
+          for (const choice of event.chunk.choices) text += choice.delta.content ?? '';
+          yield frame(event.chunk);
+        } else {
+          options.onUsage(event.usage);
+          if (options.includeUsage && last) {
+            yield frame({
+              id: last.id,
+              object: 'chat.completion.chunk',
+              created: last.created,
+              model: last.model,
+              choices: [],
+              usage: toOpenAIUsage(event.usage),
+            });
+          }
+        }
+        const next: IteratorResult<StreamEvent> = await rest.next();
+        event = next.done ? undefined : next.value;
+      }
+      completed = true;
+      yield 'data: [DONE]\n\n';
+    } catch (error) {
+      completed = true;
+      // After a disconnect the failure is our own abort of the upstream: nobody is listening.
+      if (clientClosed) return;
+      options.onError(error, text);
+      yield frame(toOpenAIError(error).body);
+    } finally {
+      await rest.return?.();
+    }
+  }
+  const readable = Readable.from(encode(), { objectMode: false });
+  readable.once('close', () => {
+    if (completed) return;
+    clientClosed = true;
+    options.onClientClose();
+  });
+  return readable;
+};

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { limitsSchema } from '../config/schema.ts';
+
+/** An API key as stored (without the secret) and as the admin API shows it. */
+export const keyRecordSchema = z.object({
+  id: z.string(),
+  tenant: z.string(),
+  name: z.string(),
+  status: z.enum(['active', 'revoked']),
+  hint: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().optional(),
+  revokedAt: z.string().optional(),
+  /** Model ids and aliases this key may request; all when absent. */
+  models: z.array(z.string()).optional(),
+  limits: limitsSchema.optional(),
+  lagoSubscriptionId: z.string().optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+});
+export type KeyRecord = z.infer<typeof keyRecordSchema>;
+
+const tenantSchema = z
+  .string({ error: 'tenant is required' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'tenant is 1-64 letters, digits, . _ or -');
+
+/** `POST /admin/keys`. */
+export const createKeyRequestSchema = z.strictObject({
+  tenant: tenantSchema,
+  name: z.string().min(1).max(128).default('default'),
+  models: z.array(z.string().min(1)).min(1).optional(),
+  limits: limitsSchema.optional(),
+  lagoSubscriptionId: z.string().min(1).max(256).optional(),
+  metadata: z.record(z.string().max(64), z.string().max(512)).optional(),
+  /** ISO date-time after which the key stops working. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type CreateKeyRequest = z.infer<typeof createKeyRequestSchema>;
+
+export const listKeysQuerySchema = z.strictObject({
+  tenant: tenantSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  after: z.string().optional(),
+});
+
+export const isKeyUsable = (record: KeyRecord, now: Date): boolean =>
+  record.status === 'active' && (record.expiresAt === undefined || Date.parse(record.expiresAt) > now.getTime());

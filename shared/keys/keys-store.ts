@@ -1,0 +1,149 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../errors.ts';
+import { keysTable } from '../store/tables.ts';
+import { generateApiKey, newKeyId } from './api-key.ts';
+import { type CreateKeyRequest, type KeyRecord, keyRecordSchema } from './key-record.ts';
+
+export interface CreatedKey {
+  record: KeyRecord;
+  /** The secret, to be shown to the creator once. */
+  key: string;
+}
+
+export interface KeyPage {
+  keys: KeyRecord[];
+  /** Opaque cursor for the next page, if any. */
+  next?: string;
+}
+
+/** API keys in DynamoDB, addressed by the SHA-256 of the secret; indexes by id and by tenant. */
+export interface KeysStore {
+  create(input: CreateKeyRequest, now?: Date): Promise<CreatedKey>;
+  findByHash(hash: string): Promise<KeyRecord | undefined>;
+  findById(id: string): Promise<KeyRecord | undefined>;
+  list(query: { tenant?: string; limit: number; after?: string }): Promise<KeyPage>;
+  revoke(id: string, now?: Date): Promise<KeyRecord>;
+}
+
+const toRecord = (item: Record<string, unknown>): KeyRecord => {
+  const { keyHash: _hash, ...rest } = item;
+  return keyRecordSchema.parse(rest);
+};
+
+const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
+  key === undefined ? undefined : Buffer.from(JSON.stringify(key)).toString('base64url');
+
+const decodeCursor = (cursor: string | undefined) => {
+  if (cursor === undefined) return undefined;
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidRequestError('after is not a cursor returned by this API', { param: 'after' });
+  }
+};
+
+export const createKeysStore = (client: DynamoDBClient, tableName: string): KeysStore => {
+  const hashById = async (id: string): Promise<string | undefined> => {
+    const result = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'byId',
+        KeyConditionExpression: 'id = :id',
+        ExpressionAttributeValues: { ':id': { S: id } },
+        Limit: 1,
+      }),
+    );
+    return result.Items?.[0]?.[keysTable.partitionKey.name]?.S;
+  };
+
+  return {
+    async create(input, now = new Date()) {
+      const secret = generateApiKey();
+      const record: KeyRecord = keyRecordSchema.parse({
+        id: newKeyId(),
+        tenant: input.tenant,
+        name: input.name,
+        status: 'active',
+        hint: secret.hint,
+        createdAt: now.toISOString(),
+        expiresAt: input.expiresAt === undefined ? undefined : new Date(input.expiresAt).toISOString(),
+        models: input.models,
+        limits: input.limits,
+        lagoSubscriptionId: input.lagoSubscriptionId,
+        metadata: input.metadata,
+      });
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: marshall({ keyHash: secret.hash, ...record }, { removeUndefinedValues: true }),
+            ConditionExpression: 'attribute_not_exists(keyHash)',
+          }),
+        );
+      } catch (error) {
+        // 192 random bits make a collision practically impossible; refuse rather than overwrite.
+        if (error instanceof ConditionalCheckFailedException) throw new ConflictError('key collision; retry the request');
+        throw error;
+      }
+      return { record, key: secret.key };
+    },
+
+    async findByHash(hash) {
+      const result = await client.send(new GetItemCommand({ TableName: tableName, Key: { keyHash: { S: hash } } }));
+      return result.Item ? toRecord(unmarshall(result.Item)) : undefined;
+    },
+
+    async findById(id) {
+      const hash = await hashById(id);
+      if (hash === undefined) return undefined;
+      return this.findByHash(hash);
+    },
+
+    async list({ tenant, limit, after }) {
+      const common = { TableName: tableName, Limit: limit, ExclusiveStartKey: decodeCursor(after) };
+      const result =
+        tenant === undefined
+          ? await client.send(new ScanCommand(common))
+          : await client.send(
+              new QueryCommand({
+                ...common,
+                IndexName: 'byTenant',
+                KeyConditionExpression: 'tenant = :tenant',
+                ExpressionAttributeValues: { ':tenant': { S: tenant } },
+                ScanIndexForward: false,
+              }),
+            );
+      return {
+        keys: (result.Items ?? []).map((item) => toRecord(unmarshall(item))),
+        next: encodeCursor(result.LastEvaluatedKey),
+      };
+    },
+
+    async revoke(id, now = new Date()) {
+      const hash = await hashById(id);
+      if (hash === undefined) throw new NotFoundError(`No API key with id '${id}'.`, { code: 'key_not_found' });
+      const result = await client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: { keyHash: { S: hash } },
+          // Revoking twice keeps the first revocation time.
+          UpdateExpression: 'SET #status = :revoked, revokedAt = if_not_exists(revokedAt, :now)',
+          ConditionExpression: 'attribute_exists(keyHash)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':revoked': { S: 'revoked' }, ':now': { S: now.toISOString() } },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRecord(unmarshall(result.Attributes ?? {}));
+    },
+  };
+};

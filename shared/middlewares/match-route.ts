@@ -1,0 +1,46 @@
+import { MethodNotAllowedError, NotFoundError } from '../errors.ts';
+import type { RouterMiddleware } from '../http/request-state.ts';
+import type { RouteSpec } from '../http/route-spec.ts';
+
+interface CompiledRoute {
+  spec: RouteSpec;
+  pattern: RegExp;
+  params: string[];
+}
+
+const compile = (spec: RouteSpec): CompiledRoute => {
+  const params: string[] = [];
+  // `{name}` matches one segment, `{name+}` the rest of the path (model ids may contain `/`).
+  const source = spec.path.replace(/\{(\w+)(\+?)\}/g, (_match, name: string, greedy: string) => {
+    params.push(name);
+    return greedy ? '(.+)' : '([^/]+)';
+  });
+  return { spec, pattern: new RegExp(`^${source}/?$`), params };
+};
+
+/** Finds the endpoint for method + path; 404 for unknown paths, 405 (with `allow`) for wrong methods. */
+export const matchRoute = (routes: readonly RouteSpec[]): RouterMiddleware => {
+  const compiled = routes.map(compile);
+  return {
+    before: (request) => {
+      const { state } = request.context;
+      const { method, path } = state.http;
+      const allowed: string[] = [];
+      for (const route of compiled) {
+        const match = route.pattern.exec(path);
+        if (!match) continue;
+        if (route.spec.method !== method) {
+          allowed.push(route.spec.method);
+          continue;
+        }
+        state.route = route.spec;
+        route.params.forEach((name, index) => {
+          state.pathParams[name] = decodeURIComponent(match[index + 1] ?? '');
+        });
+        return;
+      }
+      if (allowed.length > 0) throw new MethodNotAllowedError(method, path, allowed);
+      throw new NotFoundError(`Unknown endpoint ${method} ${path}.`, { code: 'unknown_endpoint' });
+    },
+  };
+};

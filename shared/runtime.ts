@@ -1,0 +1,59 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { resolveSecrets, type SecretFetcher } from './config/resolve-secrets.ts';
+import type { RouterConfig } from './config/schema.ts';
+import { hashApiKey } from './keys/api-key.ts';
+import { KeyCache } from './keys/key-cache.ts';
+import { createKeysStore, type KeysStore } from './keys/keys-store.ts';
+import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
+import type { ModelTarget } from './providers/types.ts';
+import { createModelRouter, type ModelRouter } from './routing/model-router.ts';
+
+/** Everything built once per Lambda instance (cold start) and shared by its requests. */
+export interface RouterRuntime {
+  readonly config: RouterConfig;
+  readonly models: ModelRouter;
+  readonly targets: ReadonlyMap<string, ModelTarget>;
+  readonly providers: ProviderRegistry;
+  readonly keys: KeysStore;
+  readonly keyCache: KeyCache;
+  /** SHA-256 of the admin key; the admin API is closed when absent. */
+  readonly adminKeyHash: string | undefined;
+  readonly logger: Logger;
+}
+
+export interface RuntimeOptions {
+  config: RouterConfig;
+  env: NodeJS.ProcessEnv;
+  dynamo: DynamoDBClient;
+  keysTableName: string;
+  adminKey: string | undefined;
+  logger: Logger;
+  fetchSecret?: SecretFetcher;
+  providers?: Partial<ProviderRegistry>;
+}
+
+/** Resolves provider secrets (all at once, every failure reported) and wires the stores. */
+export const createRuntime = async (options: RuntimeOptions): Promise<RouterRuntime> => {
+  const { config } = options;
+  const secrets = await resolveSecrets(
+    config.models.flatMap((model, index) =>
+      model.apiKey ? [{ label: `models[${index}].apiKey (${model.id})`, ref: model.apiKey }] : [],
+    ),
+    options.env,
+    options.fetchSecret,
+  );
+  const targets = new Map<string, ModelTarget>(
+    config.models.map((model) => [model.id, { config: model, ...(model.apiKey ? { apiKey: secrets.get(model.apiKey) } : {}) }]),
+  );
+  return {
+    config,
+    models: createModelRouter(config),
+    targets,
+    providers: createProviderRegistry(options.providers),
+    keys: createKeysStore(options.dynamo, options.keysTableName),
+    keyCache: new KeyCache({ ttlMs: config.server.keyCacheTtlSeconds * 1000 }),
+    adminKeyHash: options.adminKey ? hashApiKey(options.adminKey) : undefined,
+    logger: options.logger,
+  };
+};

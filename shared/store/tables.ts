@@ -1,0 +1,37 @@
+// DynamoDB table definitions, shared by the CDK stack and the local runtime's table setup so
+// the two can never drift apart. Plain data: no SDK or CDK types leak in either direction.
+
+export interface TableAttribute {
+  name: string;
+  type: 'S' | 'N';
+}
+
+export interface TableIndex {
+  name: string;
+  partitionKey: TableAttribute;
+  sortKey?: TableAttribute;
+}
+
+export interface TableDefinition {
+  /** Logical name; the physical name comes from the environment (stack output or local prefix). */
+  id: 'keys' | 'limits' | 'usage';
+  /** Environment variable that carries the physical table name to the Lambdas. */
+  envVar: string;
+  partitionKey: TableAttribute;
+  sortKey?: TableAttribute;
+  globalIndexes: TableIndex[];
+  /** Attribute holding an epoch-seconds expiry; DynamoDB TTL only cleans up, logic never relies on it. */
+  ttlAttribute?: string;
+}
+
+export const keysTable: TableDefinition = {
+  id: 'keys',
+  envVar: 'KEYS_TABLE',
+  partitionKey: { name: 'keyHash', type: 'S' },
+  globalIndexes: [
+    { name: 'byId', partitionKey: { name: 'id', type: 'S' } },
+    { name: 'byTenant', partitionKey: { name: 'tenant', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+  ],
+};
+
+export const tableDefinitions: readonly TableDefinition[] = [keysTable];
