@@ -152,6 +152,7 @@ const toInferenceConfig = (request: ChatRequest, config: ModelConfig): ConverseC
 
 /** The OpenAI request as a Converse (or ConverseStream) input. Throws `InvalidRequestError` for what Bedrock cannot take. */
 export const toConverseInput = (request: ChatRequest, target: ModelTarget): ConverseCommandInput => {
+  if ((request.n ?? 1) > 1) throw new InvalidRequestError('Bedrock returns a single choice; n must be 1.', { param: 'n' });
   const system: SystemContentBlock[] = [];
   const messages: Message[] = [];
   for (const [index, message] of request.messages.entries()) {
@@ -470,7 +471,7 @@ export const createBedrockProvider = (options: BedrockProviderOptions = {}): Pro
         // The router retries and falls back itself; SDK retries would multiply its attempts.
         maxAttempts: 1,
         // The SDK defaults this client to HTTP/2 for bidirectional streams, which Converse does not
-        // use; HTTP/1.1 is the transport that works through every proxy and VPC endpoint.
+        // use; HTTP/1.1 avoids the HTTP/2 hangs reported through proxies (aws-sdk-js-v3#7041).
         requestHandler: new NodeHttpHandler(),
         ...(config.baseUrl === undefined ? {} : { endpoint: config.baseUrl }),
         ...(options.credentials === undefined ? {} : { credentials: options.credentials }),

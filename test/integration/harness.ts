@@ -1,0 +1,101 @@
+import OpenAI from 'openai';
+import { type LocalServer, startLocalServer } from '#local/server.ts';
+import type { ConfigInput } from '#shared/config/schema.ts';
+import { FAKE_ANTHROPIC_KEY, type FakeAnthropic, startFakeAnthropic } from '#test/fixtures/fake-anthropic.ts';
+import { FAKE_OPENAI_KEY, type FakeOpenAI, startFakeOpenAI } from '#test/fixtures/fake-openai.ts';
+
+// Starts the real local server (embedded DynamoDB, real router handler) wired to fake upstreams
+// on loopback, and gives tests a way to mint keys and talk to it like a user would.
+
+export const ADMIN_KEY = 'sk-admin-test-0123456789abcdef';
+
+export interface Harness {
+  router: LocalServer;
+  openaiUpstream: FakeOpenAI;
+  anthropicUpstream: FakeAnthropic;
+  /** Creates a key through the admin API, as an operator would. */
+  createKey(body?: Record<string, unknown>): Promise<{ id: string; key: string }>;
+  /** The official `openai` SDK pointed at the router: only `baseURL` and the key change. */
+  client(key: string): OpenAI;
+  fetch(path: string, init?: RequestInit & { key?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export const harnessConfig = (openaiUrl: string, anthropicUrl: string): ConfigInput => ({
+  models: [
+    {
+      id: 'mock-small',
+      provider: 'mock',
+      tier: 'simple',
+      capabilities: ['tools', 'json'],
+      pricing: { inputPerMTok: 0.1, outputPerMTok: 0.4 },
+    },
+    {
+      id: 'mock-large',
+      provider: 'mock',
+      tier: 'complex',
+      capabilities: ['tools', 'vision', 'json'],
+      pricing: { inputPerMTok: 3, outputPerMTok: 15 },
+    },
+    {
+      id: 'gpt-fake',
+      provider: 'openai',
+      upstreamModel: 'gpt-4o-mini',
+      baseUrl: openaiUrl,
+      apiKey: 'env:FAKE_OPENAI_KEY',
+      tier: 'standard',
+      pricing: { inputPerMTok: 0.15, outputPerMTok: 0.6 },
+    },
+    {
+      id: 'claude-fake',
+      provider: 'anthropic',
+      upstreamModel: 'claude-sonnet-4-5',
+      baseUrl: anthropicUrl,
+      apiKey: 'env:FAKE_ANTHROPIC_KEY',
+      tier: 'complex',
+      pricing: { inputPerMTok: 3, outputPerMTok: 15 },
+    },
+  ],
+  aliases: { auto: { strategy: 'complexity', models: ['mock-small', 'mock-large'] }, cheapest: { strategy: 'cheapest' } },
+});
+
+export const startHarness = async (options: { server?: Partial<ConfigInput['server']> } = {}): Promise<Harness> => {
+  const openaiUpstream = await startFakeOpenAI();
+  const anthropicUpstream = await startFakeAnthropic();
+  const config = harnessConfig(openaiUpstream.url, anthropicUpstream.url);
+  if (options.server) config.server = { ...options.server };
+  const router = await startLocalServer({
+    config,
+    adminKey: ADMIN_KEY,
+    env: { FAKE_OPENAI_KEY, FAKE_ANTHROPIC_KEY },
+    logLevel: 'SILENT',
+  });
+  const fetchRouter: Harness['fetch'] = (path, init = {}) => {
+    const { key, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (key !== undefined) headers.set('authorization', `Bearer ${key}`);
+    return fetch(`${router.url}${path}`, { ...rest, headers });
+  };
+  return {
+    router,
+    openaiUpstream,
+    anthropicUpstream,
+    async createKey(body = {}) {
+      const response = await fetchRouter('/admin/keys', {
+        method: 'POST',
+        key: ADMIN_KEY,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenant: 'acme', ...body }),
+      });
+      if (response.status !== 201) throw new Error(`createKey: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { id: string; key: string };
+    },
+    client: (key) => new OpenAI({ apiKey: key, baseURL: `${router.url}/v1`, maxRetries: 0 }),
+    fetch: fetchRouter,
+    async close() {
+      await router.close();
+      await openaiUpstream.close();
+      await anthropicUpstream.close();
+    },
+  };
+};
