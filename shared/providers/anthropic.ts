@@ -430,6 +430,7 @@ export const createAnthropicProvider = (): Provider => {
         url: upstreamUrl(target.config.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL, '/v1/messages', target.config.query),
         headers: requestHeaders(target),
         body,
+        stream,
       },
       target,
       options,

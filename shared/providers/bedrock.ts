@@ -417,17 +417,25 @@ interface BedrockCall {
   failure(error: unknown, midStream: boolean): unknown;
 }
 
-const startCall = (target: ModelTarget, options: ProviderCallOptions, secrets: readonly (string | undefined)[]): BedrockCall => {
+/** Non-streamed calls get no first-byte timeout: their first byte comes with the whole answer. */
+const startCall = (
+  target: ModelTarget,
+  options: ProviderCallOptions,
+  secrets: readonly (string | undefined)[],
+  stream: boolean,
+): BedrockCall => {
   const { id: modelId, timeoutMs, firstByteTimeoutMs } = target.config;
   const controller = new AbortController();
   const abortFromParent = (): void => controller.abort(options.signal.reason);
   if (options.signal.aborted) abortFromParent();
   else options.signal.addEventListener('abort', abortFromParent, { once: true });
   const totalTimer = setTimeout(() => controller.abort(upstreamTimeoutError(PROVIDER, modelId, 'total', timeoutMs)), timeoutMs);
-  const firstByteTimer = setTimeout(
-    () => controller.abort(upstreamTimeoutError(PROVIDER, modelId, 'first byte', firstByteTimeoutMs)),
-    firstByteTimeoutMs,
-  );
+  const firstByteTimer = stream
+    ? setTimeout(
+        () => controller.abort(upstreamTimeoutError(PROVIDER, modelId, 'first byte', firstByteTimeoutMs)),
+        firstByteTimeoutMs,
+      )
+    : undefined;
   return {
     signal: controller.signal,
     firstByteReceived: () => clearTimeout(firstByteTimer),
@@ -487,7 +495,7 @@ export const createBedrockProvider = (options: BedrockProviderOptions = {}): Pro
     async complete(request, target, callOptions): Promise<CompletionResult> {
       const input = toConverseInput(request, target);
       const { sdk, client } = await clientFor(target.config);
-      const call = startCall(target, callOptions, secrets);
+      const call = startCall(target, callOptions, secrets, false);
       try {
         const output = await client.send(new sdk.ConverseCommand(input), { abortSignal: call.signal });
         return fromConverseOutput(output, target.config.id, request);
@@ -501,7 +509,7 @@ export const createBedrockProvider = (options: BedrockProviderOptions = {}): Pro
     async *stream(request, target, callOptions): AsyncGenerator<StreamEvent> {
       const input = toConverseInput(request, target);
       const { sdk, client } = await clientFor(target.config);
-      const call = startCall(target, callOptions, secrets);
+      const call = startCall(target, callOptions, secrets, true);
       let finished = false;
       try {
         let events: AsyncIterable<ConverseStreamOutput> | undefined;

@@ -59,6 +59,7 @@ export const createOpenAIProvider = (): Provider => {
         url: upstreamUrl(target.config.baseUrl ?? OPENAI_DEFAULT_BASE_URL, '/chat/completions', target.config.query),
         headers: authHeaders(target),
         body: toOpenAIRequestBody(request, target, stream),
+        stream,
       },
       target,
       options,

@@ -68,7 +68,7 @@ export const upstreamHttpError = (failure: UpstreamFailure): UpstreamError => {
   if (status === 401 || status === 403) {
     return new UpstreamError(
       502,
-      `The router could not authenticate with ${provider} for model '${modelId}'; the operator should check its API key.`,
+      `The router could not authenticate with ${provider} for model '${modelId}'; the operator should check its credentials.`,
       {
         ...base,
         retryable: false,

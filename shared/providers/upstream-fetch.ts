@@ -18,6 +18,11 @@ export interface UpstreamRequest {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body: unknown;
+  /**
+   * A streamed call gets the first-byte timeout; a non-streamed one does not, because its headers
+   * only arrive once the whole answer is generated (only the total timeout applies).
+   */
+  readonly stream: boolean;
 }
 
 /** Pulls the human-readable message out of a provider's error body (each provider nests it differently). */
@@ -53,10 +58,12 @@ export const postUpstream = async (
   if (options.signal.aborted) abortFromParent();
   else options.signal.addEventListener('abort', abortFromParent, { once: true });
   const totalTimer = setTimeout(() => controller.abort(upstreamTimeoutError(provider, modelId, 'total', timeoutMs)), timeoutMs);
-  const firstByteTimer = setTimeout(
-    () => controller.abort(upstreamTimeoutError(provider, modelId, 'first byte', firstByteTimeoutMs)),
-    firstByteTimeoutMs,
-  );
+  const firstByteTimer = request.stream
+    ? setTimeout(
+        () => controller.abort(upstreamTimeoutError(provider, modelId, 'first byte', firstByteTimeoutMs)),
+        firstByteTimeoutMs,
+      )
+    : undefined;
   const close = (): void => {
     clearTimeout(totalTimer);
     clearTimeout(firstByteTimer);

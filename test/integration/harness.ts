@@ -1,7 +1,9 @@
 import OpenAI from 'openai';
 import { type LocalServer, startLocalServer } from '#local/server.ts';
 import type { ConfigInput } from '#shared/config/schema.ts';
+import { createBedrockProvider } from '#shared/providers/bedrock.ts';
 import { FAKE_ANTHROPIC_KEY, type FakeAnthropic, startFakeAnthropic } from '#test/fixtures/fake-anthropic.ts';
+import { type FakeBedrock, startFakeBedrock } from '#test/fixtures/fake-bedrock.ts';
 import { FAKE_OPENAI_KEY, type FakeOpenAI, startFakeOpenAI } from '#test/fixtures/fake-openai.ts';
 
 // Starts the real local server (embedded DynamoDB, real router handler) wired to fake upstreams
@@ -13,6 +15,7 @@ export interface Harness {
   router: LocalServer;
   openaiUpstream: FakeOpenAI;
   anthropicUpstream: FakeAnthropic;
+  bedrockUpstream: FakeBedrock;
   /** Creates a key through the admin API, as an operator would. */
   createKey(body?: Record<string, unknown>): Promise<{ id: string; key: string }>;
   /** The official `openai` SDK pointed at the router: only `baseURL` and the key change. */
@@ -21,7 +24,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export const harnessConfig = (openaiUrl: string, anthropicUrl: string): ConfigInput => ({
+export const harnessConfig = (openaiUrl: string, anthropicUrl: string, bedrockUrl: string): ConfigInput => ({
   models: [
     {
       id: 'mock-small',
@@ -55,6 +58,15 @@ export const harnessConfig = (openaiUrl: string, anthropicUrl: string): ConfigIn
       tier: 'complex',
       pricing: { inputPerMTok: 3, outputPerMTok: 15 },
     },
+    {
+      id: 'bedrock-fake',
+      provider: 'bedrock',
+      upstreamModel: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      baseUrl: bedrockUrl,
+      region: 'us-east-1',
+      tier: 'complex',
+      pricing: { inputPerMTok: 3, outputPerMTok: 15 },
+    },
   ],
   aliases: { auto: { strategy: 'complexity', models: ['mock-small', 'mock-large'] }, cheapest: { strategy: 'cheapest' } },
 });
@@ -62,13 +74,18 @@ export const harnessConfig = (openaiUrl: string, anthropicUrl: string): ConfigIn
 export const startHarness = async (options: { server?: Partial<ConfigInput['server']> } = {}): Promise<Harness> => {
   const openaiUpstream = await startFakeOpenAI();
   const anthropicUpstream = await startFakeAnthropic();
-  const config = harnessConfig(openaiUpstream.url, anthropicUpstream.url);
+  const bedrockUpstream = await startFakeBedrock();
+  const config = harnessConfig(openaiUpstream.url, anthropicUpstream.url, bedrockUpstream.url);
   if (options.server) config.server = { ...options.server };
   const router = await startLocalServer({
     config,
     adminKey: ADMIN_KEY,
     env: { FAKE_OPENAI_KEY, FAKE_ANTHROPIC_KEY },
     logLevel: 'SILENT',
+    // Bedrock signs with SigV4: static test credentials instead of the default chain (env, profile, role).
+    providers: {
+      bedrock: createBedrockProvider({ credentials: { accessKeyId: 'AKIDTESTTESTTEST', secretAccessKey: 'test-secret' } }),
+    },
   });
   const fetchRouter: Harness['fetch'] = (path, init = {}) => {
     const { key, ...rest } = init;
@@ -80,6 +97,7 @@ export const startHarness = async (options: { server?: Partial<ConfigInput['serv
     router,
     openaiUpstream,
     anthropicUpstream,
+    bedrockUpstream,
     async createKey(body = {}) {
       const response = await fetchRouter('/admin/keys', {
         method: 'POST',
@@ -96,6 +114,7 @@ export const startHarness = async (options: { server?: Partial<ConfigInput['serv
       await router.close();
       await openaiUpstream.close();
       await anthropicUpstream.close();
+      await bedrockUpstream.close();
     },
   };
 };

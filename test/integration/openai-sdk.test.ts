@@ -29,6 +29,7 @@ describe.each([
   { model: 'mock-small', expected: 'This is a mock reply from mock-small. You said: "Say hi"' },
   { model: 'gpt-fake', expected: 'echo: Say hi' },
   { model: 'claude-fake', expected: 'echo: Say hi' },
+  { model: 'bedrock-fake', expected: 'You said: Say hi' },
 ])('the openai SDK through $model', ({ model, expected }) => {
   test('gets a completion with usage', async () => {
     // Act
@@ -110,7 +111,15 @@ test('lists the models and aliases a key may use, and retrieves one', async () =
   const one = await harness.client(key).models.retrieve('claude-fake');
 
   // Assess
-  expect(all.data.map((model) => model.id)).toEqual(['mock-small', 'mock-large', 'gpt-fake', 'claude-fake', 'auto', 'cheapest']);
+  expect(all.data.map((model) => model.id)).toEqual([
+    'mock-small',
+    'mock-large',
+    'gpt-fake',
+    'claude-fake',
+    'bedrock-fake',
+    'auto',
+    'cheapest',
+  ]);
   expect(some.data.map((model) => model.id)).toEqual(['mock-small', 'auto']);
   expect(one).toMatchObject({ id: 'claude-fake', object: 'model', owned_by: 'anthropic' });
   await expect(harness.client(restricted.key).models.retrieve('claude-fake')).rejects.toMatchObject({ status: 404 });

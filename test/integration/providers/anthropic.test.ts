@@ -231,15 +231,25 @@ describe('Anthropic provider against the fake Messages API', () => {
     expect(error).toMatchObject({ statusCode: 502, retryable: true });
   });
 
-  it('times out a hanging upstream with a 504', async () => {
+  it('times out a hanging upstream with a 504: total timeout for a completion, first-byte for a stream', async () => {
     // Prepare
     fake.setBehavior({ kind: 'hang' });
 
     // Act
-    const error = await rejection(provider.complete(request(), target({ firstByteTimeoutMs: 100 }), callOptions()));
+    const completeError = await rejection(provider.complete(request(), target({ timeoutMs: 100 }), callOptions()));
+    const streamError = await rejection(
+      (async () => {
+        for await (const _event of provider.stream(request(), target({ firstByteTimeoutMs: 100 }), callOptions())) {
+          // drain
+        }
+      })(),
+    );
 
     // Assess
-    expect(error).toMatchObject({ statusCode: 504, code: 'upstream_timeout', retryable: true });
+    expect(completeError).toMatchObject({ statusCode: 504, code: 'upstream_timeout', retryable: true });
+    expect((completeError as Error).message).toContain('(total timeout)');
+    expect(streamError).toMatchObject({ statusCode: 504, code: 'upstream_timeout', retryable: true });
+    expect((streamError as Error).message).toContain('(first byte timeout)');
   });
 
   it('stops a hanging call when the caller aborts', async () => {

@@ -252,9 +252,10 @@ describe('bedrock provider: errors', () => {
 
 describe('bedrock provider: timeouts and cancellation', () => {
   it.each([
-    { name: 'first byte', overrides: { firstByteTimeoutMs: 150 } },
-    { name: 'total', overrides: { timeoutMs: 150 } },
-  ])('turns a hang into a 504 after the $name timeout', async ({ name, overrides }) => {
+    // A completion's first byte comes with the whole answer, so only streams get a first-byte timeout.
+    { name: 'first byte', overrides: { firstByteTimeoutMs: 150, timeoutMs: 300 }, completeTimeout: 'total' },
+    { name: 'total', overrides: { timeoutMs: 150 }, completeTimeout: 'total' },
+  ])('turns a hang into a 504 after the $name timeout', async ({ name, overrides, completeTimeout }) => {
     // Prepare
     fake.setBehavior({ kind: 'hang' });
     const started = Date.now();
@@ -264,10 +265,13 @@ describe('bedrock provider: timeouts and cancellation', () => {
     const { error: streamError } = await collectUntilError(provider.stream(request(), target(overrides), callOptions()));
 
     // Assess
-    for (const error of [completeError, streamError]) {
+    for (const [error, phase] of [
+      [completeError, completeTimeout],
+      [streamError, name],
+    ] as const) {
       expect(error).toBeInstanceOf(UpstreamError);
       expect(error).toMatchObject({ statusCode: 504, code: 'upstream_timeout', retryable: true });
-      expect((error as Error).message).toContain(`(${name} timeout)`);
+      expect((error as Error).message).toContain(`(${phase} timeout)`);
     }
     expect(Date.now() - started).toBeLessThan(5_000);
   });

@@ -1,0 +1,278 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from '#shared/config/load-config.ts';
+
+/** Runs `act` and returns the ConfigError it throws, failing the test if it throws nothing or something else. */
+const configErrorOf = async (act: () => unknown): Promise<ConfigError> => {
+  try {
+    await act();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError, but nothing was thrown');
+};
+
+describe('parseConfig defaults', () => {
+  test('a minimal model gets every default filled in', () => {
+    // Act
+    const config = parseConfig({ models: [{ id: 'gpt-4o', provider: 'openai' }] });
+
+    // Assess
+    expect(config.models[0]).toEqual({
+      id: 'gpt-4o',
+      provider: 'openai',
+      authHeader: 'bearer',
+      headers: {},
+      query: {},
+      pricing: { inputPerMTok: 0, outputPerMTok: 0 },
+      contextWindow: 128_000,
+      capabilities: [],
+      tier: 'standard',
+      timeoutMs: 120_000,
+      firstByteTimeoutMs: 30_000,
+    });
+  });
+
+  test('the config gets the default auto alias, three tiers, limits and server settings', () => {
+    // Act
+    const config = parseConfig({ models: [{ id: 'm', provider: 'mock' }] });
+
+    // Assess
+    expect(config.aliases).toEqual({ auto: { strategy: 'complexity' } });
+    expect(config.tiers).toEqual([
+      { name: 'simple', maxScore: 0.25 },
+      { name: 'standard', maxScore: 0.45 },
+      { name: 'complex', maxScore: 1 },
+    ]);
+    expect(config.defaults).toEqual({ limits: { rpm: 60, tpm: 100_000 } });
+    expect(config.server).toEqual({ maxBodyBytes: 4 * 1024 * 1024, keyCacheTtlSeconds: 30 });
+  });
+
+  test('a partial server section keeps the defaults of the fields it omits', () => {
+    // Act
+    const config = parseConfig({ models: [{ id: 'm', provider: 'mock' }], server: { keyCacheTtlSeconds: 0 } });
+
+    // Assess
+    expect(config.server).toEqual({ maxBodyBytes: 4 * 1024 * 1024, keyCacheTtlSeconds: 0 });
+  });
+
+  test('explicit aliases replace the default auto alias', () => {
+    // Act
+    const config = parseConfig({ models: [{ id: 'm', provider: 'mock' }], aliases: { cheap: { strategy: 'cheapest' } } });
+
+    // Assess
+    expect(config.aliases).toEqual({ cheap: { strategy: 'cheapest' } });
+  });
+
+  test('a mock model gets the mock latency defaults when it has a mock section', () => {
+    // Act
+    const config = parseConfig({ models: [{ id: 'm', provider: 'mock', mock: {} }] });
+
+    // Assess
+    expect(config.models[0]?.mock).toEqual({ latencyMs: 0, tokenDelayMs: 0 });
+  });
+});
+
+describe('parseConfig validation', () => {
+  test('a config with several problems reports every one of them with its path', async () => {
+    // Prepare
+    const input = {
+      models: [
+        { id: 'a', provider: 'openai', apiKey: 'OPENAI_API_KEY' },
+        { id: 'a', provider: 'mock', apiKey: 'env:MOCK_KEY', tier: 'huge' },
+      ],
+      aliases: {
+        pinned: { strategy: 'fixed' },
+        cheap: { strategy: 'cheapest', models: ['a', 'nope'] },
+        other: { strategy: 'fixed', target: 'ghost' },
+      },
+    };
+
+    // Act
+    const error = await configErrorOf(() => parseConfig(input, 'router.json'));
+
+    // Assess
+    expect([...error.problems].sort()).toEqual([
+      'aliases.cheap.models[1]: unknown model "nope"',
+      'aliases.other.target: unknown model "ghost"',
+      'aliases.pinned.target: a fixed alias needs a target',
+      'models[0].apiKey: must be "env:NAME" or a Secrets Manager ARN (arn:aws:secretsmanager:...)',
+      'models[1].apiKey: the mock provider takes no apiKey',
+      'models[1].id: duplicate model id "a"',
+      'models[1].tier: unknown tier "huge" (tiers: simple, standard, complex)',
+    ]);
+    expect(error.message).toMatch(/^Invalid router config \(router\.json\):\n {2}- /);
+    for (const problem of error.problems) expect(error.message).toContain(`  - ${problem}`);
+  });
+
+  test.each([
+    { name: 'no models', input: { models: [] }, problem: 'models: define at least one model' },
+    {
+      name: 'an alias named like a model',
+      input: { models: [{ id: 'auto', provider: 'mock' }] },
+      problem: 'aliases.auto: alias "auto" has the same name as a model',
+    },
+    {
+      name: 'an unknown provider',
+      input: { models: [{ id: 'm', provider: 'azure' }] },
+      problem: 'models[0].provider: Invalid option: expected one of "openai"|"anthropic"|"bedrock"|"mock"',
+    },
+    {
+      name: 'an unknown field',
+      input: { models: [{ id: 'm', provider: 'mock', colour: 'red' }] },
+      problem: 'models[0]: Unrecognized key: "colour"',
+    },
+    {
+      name: 'a model id with a space',
+      input: { models: [{ id: 'my model', provider: 'mock' }] },
+      problem: 'models[0].id: letters, digits and . _ : / - only, at most 128 characters',
+    },
+    {
+      name: 'a body limit above Lambda’s 6 MB',
+      input: { models: [{ id: 'm', provider: 'mock' }], server: { maxBodyBytes: 7 * 1024 * 1024 } },
+      problem: 'server.maxBodyBytes: Too big: expected number to be <=6291456',
+    },
+    {
+      name: 'an env ref without a variable name',
+      input: { models: [{ id: 'm', provider: 'openai', apiKey: 'env:' }] },
+      problem: 'models[0].apiKey: must be "env:NAME" or a Secrets Manager ARN (arn:aws:secretsmanager:...)',
+    },
+    { name: 'a root that is not an object', input: 'models', problem: '(root): Invalid input: expected object, received string' },
+  ])('reports $name', async ({ input, problem }) => {
+    // Act
+    const error = await configErrorOf(() => parseConfig(input));
+
+    // Assess
+    expect(error.problems).toEqual([problem]);
+  });
+
+  test.each(['env:OPENAI_API_KEY', 'env:_x1', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:openai-AbCdEf'])(
+    'accepts the secret reference %s',
+    (apiKey) => {
+      // Act
+      const config = parseConfig({ models: [{ id: 'm', provider: 'openai', apiKey }] });
+
+      // Assess
+      expect(config.models[0]?.apiKey).toBe(apiKey);
+    },
+  );
+
+  // BUG: one type error (here a string contextWindow) makes zod skip the whole-config checks, so the
+  // duplicate id and the bad alias are only reported after the operator fixes the first problem,
+  // although ConfigError promises "every problem of the config" in one pass.
+  test.fails('a type error does not hide the duplicate-id and alias problems', async () => {
+    // Prepare
+    const input = {
+      models: [
+        { id: 'a', provider: 'openai', contextWindow: 'big' },
+        { id: 'a', provider: 'mock' },
+      ],
+      aliases: { pinned: { strategy: 'fixed' } },
+    };
+
+    // Act
+    const error = await configErrorOf(() => parseConfig(input));
+
+    // Assess
+    expect(error.problems).toEqual([
+      'models[0].contextWindow: Invalid input: expected number, received string',
+      'models[1].id: duplicate model id "a"',
+      'aliases.pinned.target: a fixed alias needs a target',
+    ]);
+  });
+});
+
+describe('loadConfig', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'router-config-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('reads and validates a config file, naming it as the source', async () => {
+    // Prepare
+    const path = join(dir, 'router.json');
+    await writeFile(path, JSON.stringify({ models: [{ id: 'gpt-4o-mini', provider: 'openai', apiKey: 'env:OPENAI_API_KEY' }] }));
+
+    // Act
+    const loaded = await loadConfig(path, { explicit: true });
+
+    // Assess
+    expect(loaded.source).toBe(path);
+    expect(loaded.config.models.map((model) => model.id)).toEqual(['gpt-4o-mini']);
+    expect(loaded.config.aliases).toEqual({ auto: { strategy: 'complexity' } });
+  });
+
+  test('a missing file at the default path serves the built-in mock models', async () => {
+    // Act
+    const loaded = await loadConfig(join(dir, 'router.json'), { explicit: false });
+
+    // Assess
+    expect(loaded.source).toBe('builtin');
+    expect(loaded.config.models.map((model) => [model.id, model.provider, model.tier])).toEqual([
+      ['mock-small', 'mock', 'simple'],
+      ['mock-large', 'mock', 'complex'],
+    ]);
+    expect(loaded.config.aliases).toEqual({ auto: { strategy: 'complexity' }, cheapest: { strategy: 'cheapest' } });
+  });
+
+  test('a missing file at an explicit path is an error naming the path', async () => {
+    // Prepare
+    const path = join(dir, 'typo.json');
+
+    // Act
+    const error = await configErrorOf(() => loadConfig(path, { explicit: true }));
+
+    // Assess
+    expect(error.message).toContain(`(${path})`);
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^cannot read the file: ENOENT/);
+  });
+
+  test('a path that is a directory is an error even at the default path', async () => {
+    // Prepare
+    const path = join(dir, 'router.json');
+    await mkdir(path);
+
+    // Act
+    const error = await configErrorOf(() => loadConfig(path, { explicit: false }));
+
+    // Assess
+    expect(error.message).toContain(`(${path})`);
+    expect(error.problems[0]).toMatch(/^cannot read the file: EISDIR/);
+  });
+
+  test('a file that is not JSON is an error naming the file', async () => {
+    // Prepare
+    const path = join(dir, 'router.json');
+    await writeFile(path, '{ "models": [ }');
+
+    // Act
+    const error = await configErrorOf(() => loadConfig(path, { explicit: false }));
+
+    // Assess
+    expect(error.message).toContain(`Invalid router config (${path})`);
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^not valid JSON: /);
+  });
+
+  test('schema problems in a file are reported with the file as the source', async () => {
+    // Prepare
+    const path = join(dir, 'router.json');
+    await writeFile(path, JSON.stringify({ models: [{ id: 'm', provider: 'mock', tier: 'gold' }] }));
+
+    // Act
+    const error = await configErrorOf(() => loadConfig(path, { explicit: true }));
+
+    // Assess
+    expect(error.message).toContain(`(${path})`);
+    expect(error.problems).toEqual(['models[0].tier: unknown tier "gold" (tiers: simple, standard, complex)']);
+  });
+});
