@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { checkReferences } from './cross-checks.ts';
+import { modelIdSchema, routingSchema } from './routing-schema.ts';
 
 // The one configuration schema. Defaults live here, nowhere else.
 
@@ -26,16 +28,12 @@ export const pricingSchema = z.strictObject({
   cachedInputPerMTok: z.number().nonnegative().optional(),
 });
 
-const modelIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'letters, digits and . _ : / - only, at most 128 characters');
-
 export const modelSchema = z.strictObject({
   id: modelIdSchema,
   provider: z.enum(providerNames),
   /** The provider's own model name; defaults to `id`. */
   upstreamModel: z.string().min(1).optional(),
-  baseUrl: z.url().optional(),
+  baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   apiKey: secretRefSchema.optional(),
   /** How the key is sent to OpenAI-compatible upstreams: `Authorization: Bearer` or Azure's `api-key`. */
   authHeader: z.enum(['bearer', 'api-key']).default('bearer'),
@@ -49,6 +47,10 @@ export const modelSchema = z.strictObject({
   maxOutputTokens: z.number().int().positive().optional(),
   capabilities: z.array(z.enum(capabilityNames)).default([]),
   tier: z.string().min(1).default('standard'),
+  /** Models tried, in order, when a request for this model (by its id) fails. */
+  fallbacks: z.array(modelIdSchema).default([]),
+  /** Expected time to first token, for the `fastest` alias until the instance has measured it. */
+  expectedLatencyMs: z.number().int().positive().optional(),
   /** Upstream timeouts: first byte and whole request. */
   timeoutMs: z.number().int().positive().default(120_000),
   firstByteTimeoutMs: z.number().int().positive().default(30_000),
@@ -62,9 +64,9 @@ export const modelSchema = z.strictObject({
 });
 
 export const aliasSchema = z.strictObject({
-  strategy: z.enum(['complexity', 'cheapest', 'fixed']),
+  strategy: z.enum(['complexity', 'cheapest', 'fastest', 'fixed']),
   /** Candidate models; all models when omitted. */
-  models: z.array(modelIdSchema).optional(),
+  models: z.array(modelIdSchema).min(1).optional(),
   /** For `fixed`: the model served. */
   target: modelIdSchema.optional(),
   description: z.string().optional(),
@@ -72,7 +74,7 @@ export const aliasSchema = z.strictObject({
 
 export const tierSchema = z.strictObject({
   name: z.string().min(1),
-  /** Requests whose complexity score is below this go to this tier (tiers sorted by it). */
+  /** Requests whose complexity score is at or below this go to this tier (tiers sorted by it). */
   maxScore: z.number().min(0).max(1),
 });
 
@@ -103,55 +105,16 @@ export const configSchema = z
         keyCacheTtlSeconds: z.number().int().nonnegative().default(30),
       })
       .default({ maxBodyBytes: 4 * 1024 * 1024, keyCacheTtlSeconds: 30 }),
+    routing: routingSchema,
   })
-  .superRefine((config, ctx) => {
-    const ids = new Set<string>();
-    config.models.forEach((model, index) => {
-      if (ids.has(model.id)) {
-        ctx.addIssue({ code: 'custom', path: ['models', index, 'id'], message: `duplicate model id "${model.id}"` });
-      }
-      ids.add(model.id);
-      if (model.provider === 'mock' && model.apiKey !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['models', index, 'apiKey'], message: 'the mock provider takes no apiKey' });
-      }
-    });
-    for (const [name, alias] of Object.entries(config.aliases)) {
-      if (ids.has(name)) {
-        ctx.addIssue({ code: 'custom', path: ['aliases', name], message: `alias "${name}" has the same name as a model` });
-      }
-      for (const [index, id] of (alias.models ?? []).entries()) {
-        if (!ids.has(id)) {
-          ctx.addIssue({ code: 'custom', path: ['aliases', name, 'models', index], message: `unknown model "${id}"` });
-        }
-      }
-      if (alias.strategy === 'fixed') {
-        if (alias.target === undefined) {
-          ctx.addIssue({ code: 'custom', path: ['aliases', name, 'target'], message: 'a fixed alias needs a target' });
-        } else if (!ids.has(alias.target)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['aliases', name, 'target'],
-            message: `unknown model "${alias.target}"`,
-          });
-        }
-      }
-    }
-    const tierNames = new Set(config.tiers.map((tier) => tier.name));
-    config.models.forEach((model, index) => {
-      if (!tierNames.has(model.tier)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['models', index, 'tier'],
-          message: `unknown tier "${model.tier}" (tiers: ${[...tierNames].join(', ')})`,
-        });
-      }
-    });
-  });
+  // `when`: run even when some fields failed, so one typo does not hide the reference problems.
+  .superRefine((config, ctx) => checkReferences(config, ctx), { when: () => true });
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type RouterConfig = z.output<typeof configSchema>;
 export type ModelConfig = RouterConfig['models'][number];
 export type AliasConfig = z.output<typeof aliasSchema>;
+export type TierConfig = z.output<typeof tierSchema>;
 export type Limits = z.output<typeof limitsSchema>;
 export type ProviderName = (typeof providerNames)[number];
 export type Capability = (typeof capabilityNames)[number];

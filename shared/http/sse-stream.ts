@@ -62,20 +62,45 @@ export const sseStream = (first: StreamEvent, rest: AsyncIterator<StreamEvent>, 
       completed = true;
       yield 'data: [DONE]\n\n';
     } catch (error) {
-      completed = true;
       // After a disconnect the failure is our own abort of the upstream: nobody is listening.
       if (clientClosed) return;
+      completed = true;
       options.onError(error, text);
       yield frame(toOpenAIError(error).body);
     } finally {
       await rest.return?.();
     }
   }
-  const readable = Readable.from(encode(), { objectMode: false });
-  readable.once('close', () => {
-    if (completed) return;
-    clientClosed = true;
-    options.onClientClose();
+
+  const frames = encode();
+  let reading = false;
+  // A hand-rolled Readable rather than Readable.from: on destroy (the client hung up) it must
+  // abort the upstream at once, even while a `rest.next()` is pending, and before the encoder can
+  // mistake that abort for an upstream failure.
+  return new Readable({
+    read() {
+      if (reading) return;
+      reading = true;
+      frames.next().then(
+        (result) => {
+          reading = false;
+          if (result.done) this.push(null);
+          else this.push(result.value);
+        },
+        (error: unknown) => {
+          reading = false;
+          this.destroy(error as Error);
+        },
+      );
+    },
+    destroy(error, callback) {
+      if (!completed) {
+        clientClosed = true;
+        options.onClientClose();
+      }
+      // Let the encoder unwind (its finally closes the upstream iterator) without waiting for it.
+      frames.return(undefined).catch(() => undefined);
+      callback(error);
+    },
   });
-  return readable;
 };

@@ -1,4 +1,4 @@
-import { MethodNotAllowedError, NotFoundError } from '../errors.ts';
+import { InvalidRequestError, MethodNotAllowedError, NotFoundError } from '../errors.ts';
 import type { RouterMiddleware } from '../http/request-state.ts';
 import type { RouteSpec } from '../http/route-spec.ts';
 
@@ -15,7 +15,7 @@ const compile = (spec: RouteSpec): CompiledRoute => {
     params.push(name);
     return greedy ? '(.+)' : '([^/]+)';
   });
-  return { spec, pattern: new RegExp(`^${source}/?$`), params };
+  return { spec, pattern: new RegExp(`^${source}$`), params };
 };
 
 /** Finds the endpoint for method + path; 404 for unknown paths, 405 (with `allow`) for wrong methods. */
@@ -24,7 +24,9 @@ export const matchRoute = (routes: readonly RouteSpec[]): RouterMiddleware => {
   return {
     before: (request) => {
       const { state } = request.context;
-      const { method, path } = state.http;
+      const { method } = state.http;
+      // One trailing slash is tolerated everywhere (and never becomes part of a parameter).
+      const path = state.http.path.length > 1 ? state.http.path.replace(/\/$/, '') : state.http.path;
       const allowed: string[] = [];
       for (const route of compiled) {
         const match = route.pattern.exec(path);
@@ -35,7 +37,11 @@ export const matchRoute = (routes: readonly RouteSpec[]): RouterMiddleware => {
         }
         state.route = route.spec;
         route.params.forEach((name, index) => {
-          state.pathParams[name] = decodeURIComponent(match[index + 1] ?? '');
+          try {
+            state.pathParams[name] = decodeURIComponent(match[index + 1] ?? '');
+          } catch {
+            throw new InvalidRequestError(`The path ${path} has a malformed %-escape.`, { code: 'invalid_path' });
+          }
         });
         return;
       }

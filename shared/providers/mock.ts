@@ -50,7 +50,13 @@ export const mockAnswer = (request: ChatRequest, target: ModelTarget): MockAnswe
   const cap = request.max_completion_tokens ?? request.max_tokens;
   let finishReason: FinishReason = 'stop';
   if (cap != null && estimateTextTokens(content) > cap) {
-    content = content.slice(0, cap * 4);
+    // Cut by the same estimate that reports usage, so a CJK reply stays within the cap too.
+    let cut = '';
+    for (const char of content) {
+      if (estimateTextTokens(cut + char) > cap) break;
+      cut += char;
+    }
+    content = cut;
     finishReason = 'length';
   }
   return { content, toolCalls: [], finishReason };

@@ -20,14 +20,15 @@ export const scrubSecrets = (message: string, knownSecrets: readonly (string | u
 
 /** `retry-after` as seconds or an HTTP date, plus OpenAI's `retry-after-ms`. */
 export const parseRetryAfter = (headers: Pick<Headers, 'get'>, now = Date.now()): number | null => {
-  const ms = headers.get('retry-after-ms');
-  if (ms !== null && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
-  const value = headers.get('retry-after');
-  if (value === null) return null;
+  const ms = headers.get('retry-after-ms')?.trim();
+  if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return null;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
+  // Only an HTTP date (IMF-fixdate, `Wed, 21 Oct 2015 07:28:00 GMT`): Date.parse accepts junk.
+  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value)) return null;
+  return Math.max(0, Date.parse(value) - now);
 };
 
 export interface UpstreamFailure {

@@ -19,6 +19,7 @@ export interface RequestFeatures {
 }
 
 const CODE_FENCE = /```/g;
+const FENCED_BLOCK = /```[\s\S]*?```/g;
 const CODE_SIGNS = /\b(function|class|def|return|import|const|SELECT|public static)\b|[{};]\s*$/gm;
 const MATH_SIGNS =
   /(\\frac|\\sum|\\int|∫|∑|√|\b(integral|derivative|theorem|prove|proof|equation|matrix|eigen\w*|probability|lemma)\b|\d\s*[\^*/]\s*\d)/gi;
@@ -45,7 +46,8 @@ export const extractFeatures = (request: ChatRequest): RequestFeatures => {
     promptTokens: estimatePromptTokens(request),
     requestedOutputTokens: requestedMaxTokens(request),
     turns,
-    codeBlocks: Math.floor(count(text, CODE_FENCE) / 2) + (count(text, CODE_SIGNS) >= 3 ? 1 : 0),
+    // Fenced blocks, plus one for unfenced code (signs counted outside the fences only).
+    codeBlocks: Math.floor(count(text, CODE_FENCE) / 2) + (count(text.replace(FENCED_BLOCK, ''), CODE_SIGNS) >= 3 ? 1 : 0),
     mathSignals: count(text, MATH_SIGNS),
     reasoningSignals: count(lastUser, REASONING_SIGNS),
     hasTools: (request.tools?.length ?? 0) > 0,

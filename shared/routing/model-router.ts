@@ -101,10 +101,11 @@ export const createModelRouter = (config: RouterConfig): ModelRouter => {
   return {
     names,
     aliases: config.aliases,
-    has: (name) => models.has(name) || name in config.aliases,
+    has: (name) => models.has(name) || Object.hasOwn(config.aliases, name),
     decide(request) {
       const features = extractFeatures(request);
-      const alias = config.aliases[request.model];
+      // Own properties only: `toString` or `__proto__` must not resolve to an alias.
+      const alias = Object.hasOwn(config.aliases, request.model) ? config.aliases[request.model] : undefined;
       if (alias) return decideAlias(request.model, alias, features);
       const model = models.get(request.model);
       if (!model) {

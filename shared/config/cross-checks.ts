@@ -1,0 +1,86 @@
+import type { z } from 'zod';
+
+// Checks across the config: names that must refer to something. They run even when other fields
+// failed to parse (the value may be partial), so every access here is defensive.
+
+type Issue = { path: PropertyKey[]; message: string };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const array = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const strings = (value: unknown): string[] => array(value).filter((item): item is string => typeof item === 'string');
+
+export const findReferenceProblems = (config: unknown): Issue[] => {
+  if (!isRecord(config)) return [];
+  const issues: Issue[] = [];
+  const models = array(config.models).filter(isRecord);
+  const ids = new Set<string>();
+  array(config.models).forEach((model, index) => {
+    if (!isRecord(model) || typeof model.id !== 'string') return;
+    if (ids.has(model.id)) issues.push({ path: ['models', index, 'id'], message: `duplicate model id "${model.id}"` });
+    ids.add(model.id);
+    if (model.provider === 'mock' && model.apiKey !== undefined) {
+      issues.push({ path: ['models', index, 'apiKey'], message: 'the mock provider takes no apiKey' });
+    }
+  });
+  const modelRef = (path: PropertyKey[], id: unknown): void => {
+    if (typeof id === 'string' && !ids.has(id)) issues.push({ path, message: `unknown model "${id}"` });
+  };
+  array(config.models).forEach((model, index) => {
+    if (!isRecord(model)) return;
+    for (const [at, id] of strings(model.fallbacks).entries()) modelRef(['models', index, 'fallbacks', at], id);
+  });
+
+  const aliases = isRecord(config.aliases) ? config.aliases : {};
+  for (const [name, alias] of Object.entries(aliases)) {
+    if (ids.has(name)) issues.push({ path: ['aliases', name], message: `alias "${name}" has the same name as a model` });
+    if (!isRecord(alias)) continue;
+    for (const [index, id] of strings(alias.models).entries()) modelRef(['aliases', name, 'models', index], id);
+    if (alias.strategy === 'fixed' && alias.target === undefined) {
+      issues.push({ path: ['aliases', name, 'target'], message: 'a fixed alias needs a target' });
+    }
+    if (alias.strategy !== 'fixed' && alias.target !== undefined) {
+      issues.push({ path: ['aliases', name, 'target'], message: 'only a fixed alias takes a target' });
+    }
+    modelRef(['aliases', name, 'target'], alias.target);
+  }
+
+  const tierNames = new Set<string>();
+  array(config.tiers).forEach((tier, index) => {
+    if (!isRecord(tier) || typeof tier.name !== 'string') return;
+    if (tierNames.has(tier.name)) issues.push({ path: ['tiers', index, 'name'], message: `duplicate tier "${tier.name}"` });
+    tierNames.add(tier.name);
+  });
+  const tierRef = (path: PropertyKey[], name: unknown): void => {
+    if (typeof name === 'string' && tierNames.size > 0 && !tierNames.has(name)) {
+      issues.push({ path, message: `unknown tier "${name}" (tiers: ${[...tierNames].join(', ')})` });
+    }
+  };
+  for (const model of models) tierRef(['models', array(config.models).indexOf(model), 'tier'], model.tier);
+
+  const routing = isRecord(config.routing) ? config.routing : {};
+  modelRef(['routing', 'premiumModel'], routing.premiumModel);
+  array(routing.rules).forEach((rule, index) => {
+    if (!isRecord(rule)) return;
+    const path = ['routing', 'rules', index];
+    const when = isRecord(rule.when) ? rule.when : {};
+    strings(when.aliases).forEach((name, at) => {
+      if (!Object.hasOwn(aliases, name))
+        issues.push({ path: [...path, 'when', 'aliases', at], message: `unknown alias "${name}"` });
+    });
+    for (const [at, name] of strings(when.tiers).entries()) tierRef([...path, 'when', 'tiers', at], name);
+    const target = isRecord(rule.target) ? rule.target : {};
+    modelRef([...path, 'target', 'model'], target.model);
+    for (const [at, id] of strings(target.chain).entries()) modelRef([...path, 'target', 'chain', at], id);
+    array(target.split).forEach((arm, at) => {
+      if (isRecord(arm)) modelRef([...path, 'target', 'split', at, 'model'], arm.model);
+    });
+    tierRef([...path, 'target', 'tier'], target.tier);
+  });
+  return issues;
+};
+
+export const checkReferences = (config: unknown, ctx: z.core.$RefinementCtx): void => {
+  for (const issue of findReferenceProblems(config))
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: undefined });
+};

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+// The routing section of the config: rules, retries, circuit breakers, the complexity scorer.
+
+export const modelIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'letters, digits and . _ : / - only, at most 128 characters');
+
+export const languageNames = ['en', 'latin', 'cjk', 'cyrillic', 'arabic', 'devanagari', 'other'] as const;
+
+/** Every condition present must hold; an empty `when` matches every alias request. */
+export const ruleConditionSchema = z.strictObject({
+  /** Requested aliases the rule applies to (all aliases when absent). */
+  aliases: z.array(modelIdSchema).min(1).optional(),
+  /** The tier the scorer chose. */
+  tiers: z.array(z.string().min(1)).min(1).optional(),
+  minScore: z.number().min(0).max(1).optional(),
+  maxScore: z.number().min(0).max(1).optional(),
+  minPromptTokens: z.number().int().nonnegative().optional(),
+  maxPromptTokens: z.number().int().nonnegative().optional(),
+  tenants: z.array(z.string().min(1)).min(1).optional(),
+  /** The key's plan (`plan` on the key record). */
+  plans: z.array(z.string().min(1)).min(1).optional(),
+  /** Values in the key's `metadata`. */
+  keyMetadata: z.record(z.string(), z.string()).optional(),
+  /** Values in the request's `metadata`. */
+  metadata: z.record(z.string(), z.string()).optional(),
+  /** Request headers (names are case-insensitive), e.g. `{"x-router-tier": "premium"}`. */
+  headers: z.record(z.string(), z.string()).optional(),
+  hasTools: z.boolean().optional(),
+  hasImages: z.boolean().optional(),
+  wantsJson: z.boolean().optional(),
+  languages: z.array(z.enum(languageNames)).min(1).optional(),
+});
+
+export const ruleTargetSchema = z.union([
+  /** Always this model (still subject to capability filters), with the alias's fallbacks after it. */
+  z.strictObject({ model: modelIdSchema }),
+  /** These models, in order: the first capable one serves, the rest are its fallbacks. */
+  z.strictObject({ chain: z.array(modelIdSchema).min(1) }),
+  /** A weighted split (load balancing, A/B): requests with a `user` stick to one arm. */
+  z.strictObject({
+    split: z.array(z.strictObject({ model: modelIdSchema, weight: z.number().positive() })).min(1),
+  }),
+  /** Route as if the scorer had chosen this tier. */
+  z.strictObject({ tier: z.string().min(1) }),
+]);
+
+export const ruleSchema = z.strictObject({
+  name: z.string().min(1).max(64),
+  when: ruleConditionSchema.default({}),
+  target: ruleTargetSchema,
+});
+
+/** One signal of the complexity score: `weight * value / (value + half)`, saturating towards `weight`. */
+const signalSchema = (weight: number, half: number) =>
+  z.strictObject({ weight: z.number().min(0).max(1), half: z.number().positive() }).default({ weight, half });
+
+export const scoringSchema = z
+  .strictObject({
+    promptTokens: signalSchema(0.25, 1500),
+    reasoning: signalSchema(0.3, 1),
+    code: signalSchema(0.2, 0.5),
+    math: signalSchema(0.2, 1),
+    turns: signalSchema(0.05, 4),
+    outputTokens: signalSchema(0.1, 1000),
+    /** Flat additions for requests that need tools or structured output. */
+    tools: z.number().min(0).max(1).default(0.05),
+    json: z.number().min(0).max(1).default(0.03),
+  })
+  .default({
+    promptTokens: { weight: 0.25, half: 1500 },
+    reasoning: { weight: 0.3, half: 1 },
+    code: { weight: 0.2, half: 0.5 },
+    math: { weight: 0.2, half: 1 },
+    turns: { weight: 0.05, half: 4 },
+    outputTokens: { weight: 0.1, half: 1000 },
+    tools: 0.05,
+    json: 0.03,
+  });
+
+export const retrySchema = z
+  .strictObject({
+    /** Tries per model, the first included. */
+    maxAttempts: z.number().int().min(1).max(10).default(2),
+    baseDelayMs: z.number().int().nonnegative().default(200),
+    maxDelayMs: z.number().int().nonnegative().default(2_000),
+    /** A `retry-after` longer than this sends the request to the next model instead of waiting. */
+    maxRetryAfterMs: z.number().int().nonnegative().default(5_000),
+  })
+  .default({ maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 });
+
+export const breakerSchema = z
+  .strictObject({
+    failureThreshold: z.number().int().min(1).default(5),
+    coolDownMs: z.number().int().positive().default(30_000),
+  })
+  .default({ failureThreshold: 5, coolDownMs: 30_000 });
+
+export const routingSchema = z
+  .strictObject({
+    rules: z.array(ruleSchema).default([]),
+    scoring: scoringSchema,
+    retry: retrySchema,
+    breaker: breakerSchema,
+    /**
+     * Time until the first byte for all attempts together. It must stay under the API Gateway
+     * integration timeout the stack configures (5 minutes for the streaming integration).
+     */
+    deadlineMs: z.number().int().positive().max(840_000).default(120_000),
+    /** The model savings are measured against; the one with the highest output price when absent. */
+    premiumModel: modelIdSchema.optional(),
+  })
+  .default({
+    rules: [],
+    scoring: scoringSchema.parse(undefined),
+    retry: retrySchema.parse(undefined),
+    breaker: breakerSchema.parse(undefined),
+    deadlineMs: 120_000,
+  });
+
+export type RoutingRule = z.output<typeof ruleSchema>;
+export type RuleCondition = z.output<typeof ruleConditionSchema>;
+export type RuleTarget = z.output<typeof ruleTargetSchema>;
+export type ScoringConfig = z.output<typeof scoringSchema>;
+export type RoutingConfig = z.output<typeof routingSchema>;
+export type Language = (typeof languageNames)[number];
