@@ -95,30 +95,38 @@ const responseFormatSchema = z.discriminatedUnion('type', [
 ]);
 export type ResponseFormat = z.infer<typeof responseFormatSchema>;
 
-export const chatRequestSchema = z.looseObject({
-  model: z.string({ error: 'model is required (a model id or an alias such as "auto")' }).min(1),
-  messages: z.array(chatMessageSchema, { error: 'messages must be an array' }).min(1, 'messages must not be empty'),
-  temperature: z.number().min(0).max(2).nullable().optional(),
-  top_p: z.number().min(0).max(1).nullable().optional(),
-  n: z.number().int().min(1).max(128).nullable().optional(),
-  max_tokens: z.number().int().positive().nullable().optional(),
-  max_completion_tokens: z.number().int().positive().nullable().optional(),
-  stop: z
-    .union([z.string(), z.array(z.string()).max(4)])
-    .nullable()
-    .optional(),
-  presence_penalty: z.number().min(-2).max(2).nullable().optional(),
-  frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
-  seed: z.number().int().nullable().optional(),
-  tools: z.array(toolSchema).max(128).optional(),
-  tool_choice: toolChoiceSchema.optional(),
-  parallel_tool_calls: z.boolean().optional(),
-  response_format: responseFormatSchema.optional(),
-  user: z.string().max(256).optional(),
-  metadata: z.record(z.string().max(64), z.string().max(512)).optional(),
-  stream: z.boolean().nullable().optional(),
-  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
-});
+export const chatRequestSchema = z
+  .looseObject({
+    model: z.string({ error: 'model is required (a model id or an alias such as "auto")' }).min(1),
+    messages: z.array(chatMessageSchema, { error: 'messages must be an array' }).min(1, 'messages must not be empty'),
+    temperature: z.number().min(0).max(2).nullable().optional(),
+    top_p: z.number().min(0).max(1).nullable().optional(),
+    n: z.number().int().min(1).max(128).nullable().optional(),
+    max_tokens: z.number().int().positive().nullable().optional(),
+    max_completion_tokens: z.number().int().positive().nullable().optional(),
+    stop: z
+      .union([z.string(), z.array(z.string()).max(4)])
+      .nullable()
+      .optional(),
+    presence_penalty: z.number().min(-2).max(2).nullable().optional(),
+    frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
+    seed: z.number().int().nullable().optional(),
+    tools: z.array(toolSchema).max(128).optional(),
+    tool_choice: toolChoiceSchema.optional(),
+    parallel_tool_calls: z.boolean().optional(),
+    response_format: responseFormatSchema.optional(),
+    user: z.string().max(256).optional(),
+    metadata: z.record(z.string().max(64), z.string().max(512)).optional(),
+    stream: z.boolean().nullable().optional(),
+    stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
+  })
+  .refine(
+    (request) => {
+      const choice = request.tool_choice;
+      return typeof choice !== 'object' || (request.tools ?? []).some((tool) => tool.function.name === choice.function.name);
+    },
+    { message: 'tool_choice names a function that is not in tools', path: ['tool_choice'] },
+  );
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
 /** The output cap the client asked for, whichever of the two spellings it used. */

@@ -41,11 +41,14 @@ export const resolveSecrets = async (
       }
       let pending = cache.get(ref);
       if (pending === undefined) {
-        pending = fetchSecret(ref);
+        // Wrapped so a fetcher that throws synchronously is reported like one that rejects.
+        pending = Promise.resolve().then(() => fetchSecret(ref));
         cache.set(ref, pending);
       }
       try {
-        resolved.set(ref, await pending);
+        const value = await pending;
+        if (value === '') problems.push(`${label}: secret ${ref} is empty`);
+        else resolved.set(ref, value);
       } catch (error) {
         problems.push(`${label}: cannot read secret ${ref}: ${(error as Error).message}`);
       }

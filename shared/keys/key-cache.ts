@@ -7,6 +7,8 @@ import type { KeyRecord } from './key-record.ts';
  */
 export class KeyCache {
   readonly #entries = new Map<string, { record: KeyRecord | undefined; expiresAt: number }>();
+  /** Lookups in flight: concurrent requests with the same new key share one DynamoDB read. */
+  readonly #loading = new Map<string, Promise<KeyRecord | undefined>>();
   readonly #ttlMs: number;
   readonly #negativeTtlMs: number;
   readonly #maxEntries: number;
@@ -29,9 +31,15 @@ export class KeyCache {
       return entry.record;
     }
     this.misses += 1;
-    const record = await load(hash);
+    const pending = this.#loading.get(hash);
+    if (pending) return pending;
+    const loading = load(hash).finally(() => this.#loading.delete(hash));
+    this.#loading.set(hash, loading);
+    const record = await loading;
     if (this.#ttlMs > 0) {
-      // Map keeps insertion order, so the first key is the oldest: a cheap FIFO bound on memory.
+      // Map keeps insertion order: re-inserting moves a refreshed key to the end, so the first
+      // key is the least recently loaded, a cheap bound on memory.
+      this.#entries.delete(hash);
       if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
       this.#entries.set(hash, { record, expiresAt: now + (record ? this.#ttlMs : this.#negativeTtlMs) });
     }

@@ -38,7 +38,9 @@ const authHeaders = (target: ModelTarget): Record<string, string> => {
   return headers;
 };
 
-type UpstreamUsage = Partial<OpenAIUsage> & { prompt_tokens_details?: { cached_tokens?: number } | null };
+type UpstreamUsage = Omit<Partial<OpenAIUsage>, 'prompt_tokens_details'> & {
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+};
 
 export const fromOpenAIUsage = (usage: UpstreamUsage | null | undefined): Usage | undefined => {
   if (!usage || typeof usage.prompt_tokens !== 'number') return undefined;

@@ -154,4 +154,29 @@ describe('resolveSecrets', () => {
     expect(error.message).not.toContain('env-secret-value-456');
     expect(error.problems.join('\n')).not.toContain('secret-value');
   });
+
+  test('an empty secret, or a fetcher that throws synchronously, is reported like any failure', async () => {
+    // Prepare
+    const fetcher = vi.fn((arn: string): Promise<string> => {
+      if (arn.endsWith('broken')) throw new Error('no network');
+      return Promise.resolve('');
+    });
+
+    // Act
+    const error = await resolveSecrets(
+      [
+        { label: 'models[0].apiKey', ref: 'arn:aws:secretsmanager:us-east-1:1:secret:empty' },
+        { label: 'models[1].apiKey', ref: 'arn:aws:secretsmanager:us-east-1:1:secret:broken' },
+      ],
+      {},
+      fetcher,
+    ).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'models[0].apiKey: secret arn:aws:secretsmanager:us-east-1:1:secret:empty is empty',
+      'models[1].apiKey: cannot read secret arn:aws:secretsmanager:us-east-1:1:secret:broken: no network',
+    ]);
+  });
 });

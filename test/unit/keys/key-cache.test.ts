@@ -157,4 +157,36 @@ describe('KeyCache', () => {
     expect(await cache.get('a', load)).toEqual(record('key_a'));
     expect(load).toHaveBeenCalledTimes(2);
   });
+
+  test('concurrent lookups of the same uncached key share one load', async () => {
+    // Prepare
+    const { cache, load } = setup({ ttlMs: 30_000 });
+
+    // Act
+    const [first, second] = await Promise.all([cache.get('a', load), cache.get('a', load)]);
+
+    // Assess
+    expect(first).toEqual(record('key_a'));
+    expect(second).toBe(first);
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  test('a refreshed key moves to the end, so the full cache evicts the least recently loaded', async () => {
+    // Prepare: a and b cached; a expires and is reloaded.
+    const { cache, load, clock } = setup({ ttlMs: 1_000, maxEntries: 2 });
+    await cache.get('a', load);
+    clock.now += 500;
+    await cache.get('b', load);
+    clock.now += 600;
+    await cache.get('a', load);
+
+    // Act: c needs room; b (loaded before a's refresh) goes.
+    await cache.get('c', load);
+    load.mockClear();
+    await cache.get('a', load);
+    await cache.get('b', load);
+
+    // Assess
+    expect(load.mock.calls).toEqual([['b']]);
+  });
 });
