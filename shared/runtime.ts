@@ -7,6 +7,8 @@ import { KeyCache } from './keys/key-cache.ts';
 import { createKeysStore, type KeysStore } from './keys/keys-store.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
 import type { ModelTarget } from './providers/types.ts';
+import { CircuitBreakers } from './resilience/circuit-breaker.ts';
+import { LatencyTracker } from './routing/latency-tracker.ts';
 import { createModelRouter, type ModelRouter } from './routing/model-router.ts';
 
 /** Everything built once per Lambda instance (cold start) and shared by its requests. */
@@ -20,6 +22,9 @@ export interface RouterRuntime {
   /** SHA-256 of the admin key; the admin API is closed when absent. */
   readonly adminKeyHash: string | undefined;
   readonly logger: Logger;
+  /** Per-instance health of each model (see circuit-breaker.ts for why not shared). */
+  readonly breakers: CircuitBreakers;
+  readonly latency: LatencyTracker;
 }
 
 export interface RuntimeOptions {
@@ -46,9 +51,16 @@ export const createRuntime = async (options: RuntimeOptions): Promise<RouterRunt
   const targets = new Map<string, ModelTarget>(
     config.models.map((model) => [model.id, { config: model, ...(model.apiKey ? { apiKey: secrets.get(model.apiKey) } : {}) }]),
   );
+  const latency = new LatencyTracker();
+  const breakers = new CircuitBreakers({
+    ...config.routing.breaker,
+    onTransition: (transition) => options.logger.warn('circuit breaker transition', { ...transition }),
+  });
   return {
     config,
-    models: createModelRouter(config),
+    models: createModelRouter(config, latency),
+    breakers,
+    latency,
     targets,
     providers: createProviderRegistry(options.providers),
     keys: createKeysStore(options.dynamo, options.keysTableName),

@@ -1,50 +1,92 @@
 import type { ChatRequest } from '../api/chat-request.ts';
+import type { ModelConfig } from '../config/schema.ts';
 import { InternalError } from '../errors.ts';
 import type { Outcome } from '../http/request-state.ts';
 import type { HandlerContext } from '../http/route-spec.ts';
 import { SSE_HEADERS, sseStream } from '../http/sse-stream.ts';
 import { type HttpResponse, jsonResponse } from '../http/types.ts';
-import type { CompletionResult } from '../providers/types.ts';
+import type { CompletionResult, ModelTarget, Provider, StreamEvent } from '../providers/types.ts';
+import { upstreamProtocolError } from '../providers/upstream-errors.ts';
+import { type FallbackResult, runWithFallback } from '../resilience/run-with-fallback.ts';
 import { costMicros } from '../usage/cost.ts';
 import { estimateUsage } from '../usage/estimate-tokens.ts';
 
-/** The chat request and the chosen model, which earlier middlewares must have settled. */
-const prepare = ({ state, runtime }: HandlerContext) => {
+/** The chat request and routing decision, which earlier middlewares must have settled. */
+const prepare = ({ state }: HandlerContext) => {
   const chat = state.chat;
   const decision = state.decision;
-  const target = decision ? runtime.targets.get(decision.model.id) : undefined;
-  if (!chat || !decision || !target)
-    throw new InternalError(new Error('inference route reached the handler without a routing decision'));
-  return { chat, target, provider: runtime.providers[target.config.provider] };
+  if (!chat || !decision) throw new InternalError(new Error('inference route reached the handler without a routing decision'));
+  return { chat, decision };
 };
 
-/** Calls the chosen model for a complete (non-streamed) answer and records usage and cost. */
+/**
+ * Runs `call` along the decision's chain with retries, fallbacks and circuit breakers, and
+ * records what happened (attempts, the serving model, its time to first byte) in the state.
+ */
+const callModels = async <T>(
+  context: HandlerContext,
+  signal: AbortSignal,
+  call: (provider: Provider, target: ModelTarget, signal: AbortSignal) => Promise<T>,
+): Promise<FallbackResult<T> & { target: ModelTarget; provider: Provider }> => {
+  const { state, runtime } = context;
+  const { decision } = prepare(context);
+  const { retry, deadlineMs } = runtime.config.routing;
+  state.attempts = [];
+  const targetOf = (model: ModelConfig): ModelTarget => runtime.targets.get(model.id) as ModelTarget;
+  const result = await runWithFallback(
+    {
+      chain: [decision.model, ...decision.fallbacks],
+      breakers: runtime.breakers,
+      retry,
+      deadlineMs,
+      signal,
+      onAttempt: (attempt) => {
+        state.attempts?.push(attempt);
+        if (attempt.outcome === 'ok') runtime.latency.record(attempt.model, attempt.durationMs);
+      },
+    },
+    (model, attemptSignal) => call(runtime.providers[model.provider], targetOf(model), attemptSignal),
+  );
+  const target = targetOf(result.model);
+  return { ...result, target, provider: runtime.providers[target.config.provider] };
+};
+
+/** Calls the routed model (with fallbacks) for a complete answer and records usage and cost. */
 export const completeChat = async (context: HandlerContext): Promise<CompletionResult> => {
   const { state, signal } = context;
-  const { chat, target, provider } = prepare(context);
-  state.outcome = { modelId: target.config.id, provider: provider.name, stream: false };
-  const result = await provider.complete(chat, target, { signal, requestId: state.requestId });
-  state.outcome.usage = result.usage;
-  state.outcome.costMicros = costMicros(target.config.pricing, result.usage);
+  const { chat } = prepare(context);
+  const { result, target, provider } = await callModels(context, signal, (provider, target, attemptSignal) =>
+    provider.complete(chat, target, { signal: attemptSignal, requestId: state.requestId }),
+  );
+  state.outcome = {
+    modelId: target.config.id,
+    provider: provider.name,
+    stream: false,
+    usage: result.usage,
+    costMicros: costMicros(target.config.pricing, result.usage),
+  };
   return result;
 };
 
 const streamChat = async (context: HandlerContext, chat: ChatRequest): Promise<HttpResponse> => {
-  const { state, signal } = context;
-  const { target, provider } = prepare(context);
-  const outcome: Outcome = { modelId: target.config.id, provider: provider.name, stream: true };
-  state.outcome = outcome;
+  const { state } = context;
   // The client's disconnect must cancel the upstream call too, not only stop our writes.
   const clientGone = new AbortController();
-  const events = provider
-    .stream(chat, target, { signal: AbortSignal.any([signal, clientGone.signal]), requestId: state.requestId })
-    [Symbol.asyncIterator]();
-  // Wait for the first event before answering: an upstream that fails before its first byte
-  // still gets a proper error status (and, with fallbacks, another model).
-  const first = await events.next();
-  if (first.done) throw new InternalError(new Error('provider stream ended without any event'));
-  state.outcome.timeToFirstTokenMs = Math.round(performance.now() - state.startedAt);
-  const body = sseStream(first.value, events, {
+  // Retries and fallbacks are possible until the first event: only then does the 200 go out.
+  const { result, target, provider } = await callModels(
+    context,
+    AbortSignal.any([context.signal, clientGone.signal]),
+    async (provider, target, attemptSignal) => {
+      const events = provider.stream(chat, target, { signal: attemptSignal, requestId: state.requestId })[Symbol.asyncIterator]();
+      const first: IteratorResult<StreamEvent> = await events.next();
+      if (first.done) throw upstreamProtocolError(provider.name, target.config.id, 'the stream ended before its first event');
+      return { events, first: first.value };
+    },
+  );
+  const outcome: Outcome = { modelId: target.config.id, provider: provider.name, stream: true };
+  state.outcome = outcome;
+  outcome.timeToFirstTokenMs = Math.round(performance.now() - state.startedAt);
+  const body = sseStream(result.first, result.events, {
     includeUsage: chat.stream_options?.include_usage === true,
     onUsage: (usage) => {
       Object.assign(outcome, { usage, costMicros: costMicros(target.config.pricing, usage) });
@@ -52,11 +94,7 @@ const streamChat = async (context: HandlerContext, chat: ChatRequest): Promise<H
     onError: (error, streamedText) => {
       // What was streamed before the cut was produced and is accounted for, as an estimate.
       const usage = estimateUsage(chat, streamedText);
-      Object.assign(outcome, {
-        usage,
-        costMicros: costMicros(target.config.pricing, usage),
-        streamError: (error as Error).message,
-      });
+      Object.assign(outcome, { usage, costMicros: costMicros(target.config.pricing, usage), streamError: (error as Error).message });
     },
     onClientClose: () => clientGone.abort(new Error('client closed the connection')),
   });

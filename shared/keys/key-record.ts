@@ -14,6 +14,8 @@ export const keyRecordSchema = z.object({
   /** Model ids and aliases this key may request; all when absent. */
   models: z.array(z.string()).optional(),
   limits: limitsSchema.optional(),
+  /** A plan from the config: its limits apply where the key sets none, and rules may match it. */
+  plan: z.string().optional(),
   lagoSubscriptionId: z.string().optional(),
   metadata: z.record(z.string(), z.string()).optional(),
 });
@@ -29,6 +31,7 @@ export const createKeyRequestSchema = z.strictObject({
   name: z.string().min(1).max(128).default('default'),
   models: z.array(z.string().min(1)).min(1).optional(),
   limits: limitsSchema.optional(),
+  plan: z.string().min(1).max(64).optional(),
   lagoSubscriptionId: z.string().min(1).max(256).optional(),
   metadata: z.record(z.string().max(64), z.string().max(512)).optional(),
   /** ISO date-time after which the key stops working. */

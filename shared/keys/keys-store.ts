@@ -78,6 +78,7 @@ export const createKeysStore = (client: DynamoDBClient, tableName: string): Keys
         expiresAt: input.expiresAt === undefined ? undefined : new Date(input.expiresAt).toISOString(),
         models: input.models,
         limits: input.limits,
+        plan: input.plan,
         lagoSubscriptionId: input.lagoSubscriptionId,
         metadata: input.metadata,
       });

@@ -18,7 +18,7 @@ export const routeModel = (models: ModelRouter): RouterMiddleware => ({
     if (chat === undefined) return;
     // Unknown names get the router's 404 (with the list of names) before any permission check.
     if (!models.has(chat.model)) {
-      models.decide(chat);
+      models.decide({ request: chat });
       return;
     }
     const principal = state.principal;
@@ -28,6 +28,11 @@ export const routeModel = (models: ModelRouter): RouterMiddleware => ({
         param: 'model',
       });
     }
-    state.decision = models.decide(chat);
+    const key = principal?.kind === 'key' ? principal.key : undefined;
+    state.decision = models.decide({
+      request: chat,
+      headers: state.http.headers,
+      caller: key ? { tenant: key.tenant, plan: key.plan, metadata: key.metadata } : undefined,
+    });
   },
 });

@@ -1,20 +1,26 @@
+import type { ScoringConfig } from '../config/routing-schema.ts';
+import { scoringSchema } from '../config/routing-schema.ts';
 import type { RouterConfig } from '../config/schema.ts';
 import type { RequestFeatures } from './features.ts';
 
+export const DEFAULT_SCORING: ScoringConfig = scoringSchema.parse(undefined);
+
 /**
- * Maps features to a complexity score in [0, 1]: a saturating sum of signals, so no single
- * signal decides alone except overwhelming length. Weights are deliberately simple and visible.
+ * Maps features to a complexity score in [0, 1]: a sum of saturating signals
+ * (`weight * value / (value + half)`), so no single signal decides alone and every weight is
+ * visible in the config (`routing.scoring`).
  */
-export const complexityScore = (features: RequestFeatures): number => {
-  const saturate = (value: number, half: number): number => value / (value + half);
-  let score = 0;
-  score += 0.3 * saturate(features.promptTokens, 2_000);
-  score += 0.2 * saturate(features.reasoningSignals, 1.5);
-  score += 0.15 * saturate(features.codeBlocks, 1);
-  score += 0.15 * saturate(features.mathSignals, 1.5);
-  score += 0.1 * saturate(Math.max(0, features.turns - 1), 4);
-  score += 0.05 * saturate(features.requestedOutputTokens ?? 0, 2_000);
-  score += features.hasTools ? 0.05 : 0;
+export const complexityScore = (features: RequestFeatures, scoring: ScoringConfig = DEFAULT_SCORING): number => {
+  const signal = ({ weight, half }: { weight: number; half: number }, value: number): number => (value <= 0 ? 0 : (weight * value) / (value + half));
+  const score =
+    signal(scoring.promptTokens, features.promptTokens) +
+    signal(scoring.reasoning, features.reasoningSignals) +
+    signal(scoring.code, features.codeBlocks) +
+    signal(scoring.math, features.mathSignals) +
+    signal(scoring.turns, Math.max(0, features.turns - 1)) +
+    signal(scoring.outputTokens, features.requestedOutputTokens ?? 0) +
+    (features.hasTools ? scoring.tools : 0) +
+    (features.wantsJson ? scoring.json : 0);
   return Math.min(1, Math.round(score * 1000) / 1000);
 };
 

@@ -1,6 +1,8 @@
 import { type ChatRequest, contentText, requestedMaxTokens } from '../api/chat-request.ts';
+import type { Language } from '../config/routing-schema.ts';
 import type { Capability } from '../config/schema.ts';
 import { estimatePromptTokens } from '../usage/estimate-tokens.ts';
+import { detectLanguage } from './language.ts';
 
 /** What the router knows about a request before choosing a model. Pure data, cheap to compute. */
 export interface RequestFeatures {
@@ -16,6 +18,7 @@ export interface RequestFeatures {
   wantsJson: boolean;
   /** Characters of the last user message, the part most routers look at. */
   lastUserChars: number;
+  language: Language;
 }
 
 const CODE_FENCE = /```/g;
@@ -54,6 +57,7 @@ export const extractFeatures = (request: ChatRequest): RequestFeatures => {
     hasImages,
     wantsJson: format === 'json_object' || format === 'json_schema',
     lastUserChars: lastUser.length,
+    language: detectLanguage(lastUser),
   };
 };
 

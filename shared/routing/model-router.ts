@@ -1,21 +1,44 @@
 import type { ChatRequest } from '../api/chat-request.ts';
+import type { RoutingRule } from '../config/routing-schema.ts';
 import type { AliasConfig, ModelConfig, RouterConfig } from '../config/schema.ts';
 import { InvalidRequestError, NotFoundError } from '../errors.ts';
 import { costMicros } from '../usage/cost.ts';
 import { complexityScore, tierForScore } from './complexity.ts';
 import { extractFeatures, type RequestFeatures, requiredCapabilities } from './features.ts';
+import type { LatencyTracker } from './latency-tracker.ts';
+import { findRule, pickWeighted, type RuleContext, stableFraction } from './rules.ts';
 
 /** Which model serves a request, and why. Travels to response headers and the usage event. */
 export interface RouteDecision {
   /** What the client asked for: a model id or an alias. */
   requested: string;
   model: ModelConfig;
-  /** Other capable models in the order they would be tried after `model`. */
+  /** Other capable models in the order they are tried after `model`. */
   fallbacks: ModelConfig[];
   tier: string;
   score: number | null;
+  /** Human-readable: the rule or strategy that decided. */
   reason: string;
+  /** The matching rule's name, if a rule decided. */
+  rule?: string;
   features: RequestFeatures;
+  /** The model savings are measured against. */
+  premium: ModelConfig;
+}
+
+/** Who asks, for rules on tenants, plans and metadata. */
+export interface RoutingCaller {
+  tenant?: string | undefined;
+  plan?: string | undefined;
+  metadata?: Readonly<Record<string, string>> | undefined;
+}
+
+export interface RoutingInput {
+  request: ChatRequest;
+  headers?: Readonly<Record<string, string | undefined>>;
+  caller?: RoutingCaller;
+  /** Decides weighted splits for requests without a `user`; injectable for tests. */
+  random?: () => number;
 }
 
 /** Output tokens assumed for price comparisons when the client sets no cap. */
@@ -26,87 +49,126 @@ export interface ModelRouter {
   readonly names: readonly string[];
   readonly aliases: Readonly<Record<string, AliasConfig>>;
   has(name: string): boolean;
-  decide(request: ChatRequest): RouteDecision;
+  decide(input: RoutingInput): RouteDecision;
 }
 
-export const createModelRouter = (config: RouterConfig): ModelRouter => {
+export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker): ModelRouter => {
   const models = new Map(config.models.map((model) => [model.id, model]));
+  const byId = (id: string): ModelConfig => models.get(id) as ModelConfig;
   const tierOrder = [...config.tiers].sort((a, b) => a.maxScore - b.maxScore).map((tier) => tier.name);
   const names = [...models.keys(), ...Object.keys(config.aliases)];
+  const { scoring, rules } = config.routing;
+  const premium =
+    (config.routing.premiumModel ? models.get(config.routing.premiumModel) : undefined) ??
+    [...models.values()].sort((a, b) => b.pricing.outputPerMTok - a.pricing.outputPerMTok || b.pricing.inputPerMTok - a.pricing.inputPerMTok)[0] ??
+    byId(config.models[0]?.id ?? '');
 
   const canServe = (model: ModelConfig, features: RequestFeatures): boolean =>
     requiredCapabilities(features).every((capability) => model.capabilities.includes(capability)) &&
     features.promptTokens + (features.requestedOutputTokens ?? 0) <= model.contextWindow;
 
   const expectedCost = (model: ModelConfig, features: RequestFeatures): number =>
-    costMicros(model.pricing, {
-      promptTokens: features.promptTokens,
-      completionTokens: features.requestedOutputTokens ?? TYPICAL_OUTPUT_TOKENS,
-      cachedTokens: 0,
+    costMicros(model.pricing, { promptTokens: features.promptTokens, completionTokens: features.requestedOutputTokens ?? TYPICAL_OUTPUT_TOKENS, cachedTokens: 0 });
+
+  const byCost = (features: RequestFeatures) => (a: ModelConfig, b: ModelConfig) => expectedCost(a, features) - expectedCost(b, features);
+
+  const noCapableModel = (features: RequestFeatures): InvalidRequestError =>
+    new InvalidRequestError(
+      `No configured model can serve this request (${[`${features.promptTokens} prompt tokens`, ...requiredCapabilities(features)].join(', ')}).`,
+      { code: 'no_capable_model', param: 'model' },
+    );
+
+  /** Keeps the models that can serve the request, in order, without duplicates. */
+  const capable = (candidates: readonly ModelConfig[], features: RequestFeatures): ModelConfig[] => {
+    const seen = new Set<string>();
+    return candidates.filter((model) => {
+      if (seen.has(model.id) || !canServe(model, features)) return false;
+      seen.add(model.id);
+      return true;
     });
-
-  const byCost = (features: RequestFeatures) => (a: ModelConfig, b: ModelConfig) =>
-    expectedCost(a, features) - expectedCost(b, features);
-
-  const capableCandidates = (alias: AliasConfig, features: RequestFeatures): ModelConfig[] => {
-    const pool = alias.models ? alias.models.flatMap((id) => models.get(id) ?? []) : [...models.values()];
-    const capable = pool.filter((model) => canServe(model, features));
-    if (capable.length === 0) {
-      const needs = requiredCapabilities(features);
-      throw new InvalidRequestError(
-        `No configured model can serve this request (${[`${features.promptTokens} prompt tokens`, ...needs].join(', ')}).`,
-        { code: 'no_capable_model', param: 'model' },
-      );
-    }
-    return capable;
   };
 
-  const decideAlias = (name: string, alias: AliasConfig, features: RequestFeatures): RouteDecision => {
-    if (alias.strategy === 'fixed') {
-      const model = models.get(alias.target ?? '') as ModelConfig;
-      return { requested: name, model, fallbacks: [], tier: model.tier, score: null, reason: `alias ${name}: fixed`, features };
-    }
-    const candidates = capableCandidates(alias, features).sort(byCost(features));
-    if (alias.strategy === 'cheapest') {
-      const [model, ...fallbacks] = candidates as [ModelConfig, ...ModelConfig[]];
-      return {
-        requested: name,
-        model,
-        fallbacks,
-        tier: model.tier,
-        score: null,
-        reason: `alias ${name}: cheapest capable`,
-        features,
-      };
-    }
-    const score = complexityScore(features);
-    const wanted = tierForScore(score, config.tiers);
+  /** Prefer the wanted tier, then stronger tiers (never silently downgrade), then weaker; cheapest first within each. */
+  const orderForTier = (candidates: readonly ModelConfig[], wanted: string, features: RequestFeatures): ModelConfig[] => {
     const wantedRank = tierOrder.indexOf(wanted);
-    // Prefer the wanted tier, then stronger tiers (never silently downgrade), then weaker ones.
     const distance = (model: ModelConfig): number => {
       const rank = tierOrder.indexOf(model.tier);
       return rank >= wantedRank ? rank - wantedRank : tierOrder.length + (wantedRank - rank);
     };
-    const ordered = [...candidates].sort(
-      (a, b) => distance(a) - distance(b) || expectedCost(a, features) - expectedCost(b, features),
-    );
-    const [model, ...fallbacks] = ordered as [ModelConfig, ...ModelConfig[]];
-    const reason =
-      model.tier === wanted
-        ? `alias ${name}: complexity ${score} -> ${wanted}`
-        : `alias ${name}: complexity ${score} -> ${wanted}, served by ${model.tier}`;
-    return { requested: name, model, fallbacks, tier: model.tier, score, reason, features };
+    return [...candidates].sort((a, b) => distance(a) - distance(b) || expectedCost(a, features) - expectedCost(b, features));
+  };
+
+  /** The alias's own ordering of its candidates: what serves when no rule decides, and the fallbacks after a rule's pick. */
+  const strategyOrder = (alias: AliasConfig, candidates: readonly ModelConfig[], tier: string, features: RequestFeatures): ModelConfig[] => {
+    switch (alias.strategy) {
+      case 'fixed':
+        return [byId(alias.target ?? ''), ...candidates.filter((model) => model.id !== alias.target)];
+      case 'cheapest':
+        return [...candidates].sort(byCost(features));
+      case 'fastest':
+        return latency ? [...candidates].sort((a, b) => latency.estimate(a) - latency.estimate(b) || expectedCost(a, features) - expectedCost(b, features)) : [...candidates].sort(byCost(features));
+      case 'complexity':
+        return orderForTier(candidates, tier, features);
+    }
+  };
+
+  const ruleChain = (rule: RoutingRule, defaultOrder: readonly ModelConfig[], input: RoutingInput, features: RequestFeatures): ModelConfig[] => {
+    const target = rule.target;
+    if ('model' in target) return [byId(target.model), ...defaultOrder];
+    if ('chain' in target) return target.chain.map(byId);
+    if ('tier' in target) return orderForTier(defaultOrder, target.tier, features);
+    // A request with a `user` always lands on the same arm, so an A/B test sees consistent users.
+    const point = input.request.user ? stableFraction(input.request.user) : (input.random ?? Math.random)();
+    const chosen = pickWeighted(target.split, point);
+    const others = [...target.split].filter((arm) => arm !== chosen).sort((a, b) => b.weight - a.weight);
+    return [chosen, ...others].map((arm) => byId(arm.model));
+  };
+
+  const decideAlias = (name: string, alias: AliasConfig, input: RoutingInput, features: RequestFeatures): RouteDecision => {
+    const pool = alias.models ? alias.models.map(byId) : [...models.values()];
+    const score = complexityScore(features, scoring);
+    const scoredTier = tierForScore(score, config.tiers);
+    const defaultOrder = capable(strategyOrder(alias, pool, scoredTier, features), features);
+    const context: RuleContext = {
+      alias: name,
+      tier: scoredTier,
+      score,
+      features,
+      tenant: input.caller?.tenant,
+      plan: input.caller?.plan,
+      keyMetadata: input.caller?.metadata,
+      metadata: input.request.metadata,
+      headers: input.headers ?? {},
+    };
+    const rule = findRule(rules, context);
+    const chain = rule ? capable(ruleChain(rule, defaultOrder, input, features), features) : defaultOrder;
+    const [model, ...fallbacks] = chain;
+    if (model === undefined) throw noCapableModel(features);
+    const strategy = alias.strategy === 'complexity' ? `complexity ${score} -> ${scoredTier}` : alias.strategy;
+    const served = model.tier === scoredTier || alias.strategy !== 'complexity' ? '' : `, served by ${model.tier}`;
+    return {
+      requested: name,
+      model,
+      fallbacks,
+      tier: model.tier,
+      score,
+      reason: rule ? `rule ${rule.name}` : `alias ${name}: ${strategy}${served}`,
+      ...(rule ? { rule: rule.name } : {}),
+      features,
+      premium,
+    };
   };
 
   return {
     names,
     aliases: config.aliases,
     has: (name) => models.has(name) || Object.hasOwn(config.aliases, name),
-    decide(request) {
+    decide(input) {
+      const { request } = input;
       const features = extractFeatures(request);
       // Own properties only: `toString` or `__proto__` must not resolve to an alias.
       const alias = Object.hasOwn(config.aliases, request.model) ? config.aliases[request.model] : undefined;
-      if (alias) return decideAlias(request.model, alias, features);
+      if (alias) return decideAlias(request.model, alias, input, features);
       const model = models.get(request.model);
       if (!model) {
         throw new NotFoundError(`The model '${request.model}' does not exist. Available: ${names.join(', ')}.`, {
@@ -114,15 +176,9 @@ export const createModelRouter = (config: RouterConfig): ModelRouter => {
           param: 'model',
         });
       }
-      return {
-        requested: request.model,
-        model,
-        fallbacks: [],
-        tier: model.tier,
-        score: null,
-        reason: 'requested model',
-        features,
-      };
+      // A concrete model bypasses scoring and rules; only its configured fallbacks follow it.
+      const fallbacks = capable(model.fallbacks.map(byId), features).filter((fallback) => fallback.id !== model.id);
+      return { requested: request.model, model, fallbacks, tier: model.tier, score: null, reason: 'requested model', features, premium };
     },
   };
 };

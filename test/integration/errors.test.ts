@@ -173,10 +173,10 @@ describe('upstream failures', () => {
     expect(text).not.toContain('sk-test');
   });
 
-  test('an upstream 429 is passed on as 429 with retry-after', async () => {
+  test('an upstream that keeps rate limiting: 503 that keeps its retry-after', async () => {
     harness.openaiUpstream.setBehavior({ kind: 'error', status: 429, message: 'slow down', headers: { 'retry-after': '7' } });
     const response = await chat();
-    await expectOpenAIError(response, 429, 'upstream_rate_limited', /rate limiting/);
+    await expectOpenAIError(response, 503, 'upstream_rate_limited', /rate limiting/);
     expect(response.headers.get('retry-after')).toBe('7');
   });
 

@@ -71,12 +71,21 @@ export const harnessConfig = (openaiUrl: string, anthropicUrl: string, bedrockUr
   aliases: { auto: { strategy: 'complexity', models: ['mock-small', 'mock-large'] }, cheapest: { strategy: 'cheapest' } },
 });
 
-export const startHarness = async (options: { server?: Partial<ConfigInput['server']> } = {}): Promise<Harness> => {
+export interface HarnessOptions {
+  server?: Partial<ConfigInput['server']>;
+  /** Changes to the config before the router starts. */
+  configure?: (config: ConfigInput) => void;
+}
+
+export const startHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
   const openaiUpstream = await startFakeOpenAI();
   const anthropicUpstream = await startFakeAnthropic();
   const bedrockUpstream = await startFakeBedrock();
   const config = harnessConfig(openaiUpstream.url, anthropicUpstream.url, bedrockUpstream.url);
   if (options.server) config.server = { ...options.server };
+  // Tests share upstreams across cases: a breaker tripped by one failure test must not leak into the next.
+  config.routing = { breaker: { failureThreshold: 1000, coolDownMs: 1000 } };
+  options.configure?.(config);
   const router = await startLocalServer({
     config,
     adminKey: ADMIN_KEY,
@@ -117,4 +126,16 @@ export const startHarness = async (options: { server?: Partial<ConfigInput['serv
       await bedrockUpstream.close();
     },
   };
+};
+
+/** Fast retries and short timeouts; the breaker threshold is high except where a test is about the breaker. */
+export const configureResilience = (config: ConfigInput, failureThreshold = 100): void => {
+  config.routing = {
+    retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 2_000 },
+    breaker: { failureThreshold, coolDownMs: 400 },
+    deadlineMs: 5_000,
+  };
+  for (const model of config.models) {
+    if (model.id === 'gpt-fake') Object.assign(model, { fallbacks: ['claude-fake'], firstByteTimeoutMs: 300, timeoutMs: 600 });
+  }
 };

@@ -15,6 +15,7 @@ const NO_FEATURES: RequestFeatures = {
   hasImages: false,
   wantsJson: false,
   lastUserChars: 0,
+  language: 'en',
 };
 
 const DEFAULT_TIERS = parseConfig({ models: [{ id: 'm', provider: 'mock' }] }).tiers;

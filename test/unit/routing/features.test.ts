@@ -144,6 +144,7 @@ describe('requiredCapabilities', () => {
     hasImages: false,
     wantsJson: false,
     lastUserChars: 2,
+    language: 'en',
   };
 
   test.each([

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { type ChatRequest, chatRequestSchema } from '#shared/api/chat-request.ts';
 import { parseConfig } from '#shared/config/load-config.ts';
 import { RouterError } from '#shared/errors.ts';
-import { createModelRouter, type ModelRouter } from '#shared/routing/model-router.ts';
+import { createModelRouter, type ModelRouter, type RoutingInput } from '#shared/routing/model-router.ts';
 
 const ALL_CAPS = ['tools', 'vision', 'json'];
 
@@ -41,9 +41,12 @@ const router = (aliases: Record<string, unknown> = { auto: { strategy: 'complexi
 const chat = (fields: Record<string, unknown> = {}): ChatRequest =>
   chatRequestSchema.parse({ model: 'auto', messages: [{ role: 'user', content: 'hi' }], ...fields });
 
+/** The routing input for a chat request built from `fields`. */
+const request = (fields: Record<string, unknown> = {}): RoutingInput => ({ request: chat(fields) });
+
 const errorOf = (models: ModelRouter, request: ChatRequest): RouterError => {
   try {
-    models.decide(request);
+    models.decide({ request });
   } catch (error) {
     expect(error).toBeInstanceOf(RouterError);
     return error as RouterError;
@@ -82,7 +85,7 @@ describe('createModelRouter', () => {
 
   test('an explicit model is served as requested, without fallbacks', () => {
     // Act
-    const decision = router().decide(chat({ model: 'medium' }));
+    const decision = router().decide(request({ model: 'medium' }));
 
     // Assess
     expect(decision).toMatchObject({
@@ -119,7 +122,7 @@ describe('createModelRouter', () => {
   describe('cheapest', () => {
     test('picks the lowest expected cost, with the others as fallbacks by cost', () => {
       // Act
-      const decision = router().decide(chat({ model: 'cheapest' }));
+      const decision = router().decide(request({ model: 'cheapest' }));
 
       // Assess
       expect(decision.model.id).toBe('small');
@@ -145,8 +148,8 @@ describe('createModelRouter', () => {
       );
 
       // Act: 8 prompt tokens; 500 output tokens are assumed without a cap.
-      const uncapped = models.decide(chat({ model: 'cheapest' }));
-      const capped = models.decide(chat({ model: 'cheapest', max_tokens: 1 }));
+      const uncapped = models.decide(request({ model: 'cheapest' }));
+      const capped = models.decide(request({ model: 'cheapest', max_tokens: 1 }));
 
       // Assess
       expect(uncapped.model.id).toBe('terse');
@@ -155,7 +158,7 @@ describe('createModelRouter', () => {
 
     test('only considers the alias’s own models', () => {
       // Act
-      const decision = router({ pair: { strategy: 'cheapest', models: ['large', 'medium'] } }).decide(chat({ model: 'pair' }));
+      const decision = router({ pair: { strategy: 'cheapest', models: ['large', 'medium'] } }).decide(request({ model: 'pair' }));
 
       // Assess
       expect(decision.model.id).toBe('medium');
@@ -175,7 +178,7 @@ describe('createModelRouter', () => {
       { name: 'a context window', fields: { max_tokens: 993 }, expected: ['medium', 'large'] },
     ])('models without $name are excluded', ({ fields, expected }) => {
       // Act
-      const decision = router().decide(chat({ model: 'cheapest', ...fields }));
+      const decision = router().decide(request({ model: 'cheapest', ...fields }));
 
       // Assess
       expect([decision.model, ...decision.fallbacks].map((model) => model.id)).toEqual(expected);
@@ -183,7 +186,7 @@ describe('createModelRouter', () => {
 
     test('a request that exactly fills the context window still fits', () => {
       // Act: 8 prompt tokens + 992 output tokens = the small model's 1,000.
-      const decision = router().decide(chat({ model: 'cheapest', max_tokens: 992 }));
+      const decision = router().decide(request({ model: 'cheapest', max_tokens: 992 }));
 
       // Assess
       expect(decision.model.id).toBe('small');
@@ -211,7 +214,7 @@ describe('createModelRouter', () => {
   describe('fixed', () => {
     test('serves the target model, whatever the request', () => {
       // Act
-      const decision = router({ pinned: { strategy: 'fixed', target: 'large' } }).decide(chat({ model: 'pinned' }));
+      const decision = router({ pinned: { strategy: 'fixed', target: 'large' } }).decide(request({ model: 'pinned' }));
 
       // Assess
       expect(decision).toMatchObject({
@@ -228,7 +231,7 @@ describe('createModelRouter', () => {
   describe('complexity', () => {
     test('a greeting goes to the simple tier', () => {
       // Act
-      const decision = router().decide(chat());
+      const decision = router().decide(request());
 
       // Assess
       expect(decision.model.id).toBe('small');
@@ -240,7 +243,7 @@ describe('createModelRouter', () => {
 
     test('a long analytical prompt with code and maths goes to the complex tier', () => {
       // Act
-      const decision = router().decide(chat({ messages: [{ role: 'user', content: HARD_PROMPT }] }));
+      const decision = router().decide(request({ messages: [{ role: 'user', content: HARD_PROMPT }] }));
 
       // Assess
       expect(decision.model.id).toBe('large');
@@ -251,7 +254,7 @@ describe('createModelRouter', () => {
 
     test('a simple request that needs tools is served by the next stronger capable tier', () => {
       // Act
-      const decision = router().decide(chat({ tools: [{ type: 'function', function: { name: 'lookup' } }] }));
+      const decision = router().decide(request({ tools: [{ type: 'function', function: { name: 'lookup' } }] }));
 
       // Assess
       expect(decision.model.id).toBe('medium');
@@ -265,7 +268,7 @@ describe('createModelRouter', () => {
 
       // Act
       const decision = models.decide(
-        chat({
+        request({
           messages: [{ role: 'user', content: 'Analyze and compare the design strategy, then prove the theorem:\n```\nx\n```' }],
         }),
       );
@@ -282,7 +285,7 @@ describe('createModelRouter', () => {
       const models = router({ auto: { strategy: 'complexity', models: ['small', 'medium'] } });
 
       // Act
-      const decision = models.decide(chat({ messages: [{ role: 'user', content: HARD_PROMPT }] }));
+      const decision = models.decide(request({ messages: [{ role: 'user', content: HARD_PROMPT }] }));
 
       // Assess
       expect(decision.model.id).toBe('medium');
