@@ -54,30 +54,42 @@ export const ruleSchema = z.strictObject({
 
 /** One signal of the complexity score: `weight * value / (value + half)`, saturating towards `weight`. */
 const signalSchema = (weight: number, half: number) =>
-  z.strictObject({ weight: z.number().min(0).max(1), half: z.number().positive() }).default({ weight, half });
+  z.strictObject({ weight: z.number().min(-1).max(1), half: z.number().positive() }).default({ weight, half });
+
+/**
+ * Weights of the complexity score, calibrated on test/fixtures/routing-prompts.json. Task words
+ * dominate; size, code and maths add; simple-task words (negative weight) subtract.
+ */
+const DEFAULT_SCORING = {
+  complexIntent: { weight: 0.4, half: 1 },
+  contentIntent: { weight: 0.2, half: 1 },
+  simpleIntent: { weight: -0.3, half: 0.5 },
+  taskChars: { weight: 0.2, half: 400 },
+  code: { weight: 0.1, half: 0.5 },
+  math: { weight: 0.2, half: 1 },
+  promptTokens: { weight: 0.05, half: 2_000 },
+  turns: { weight: 0.05, half: 4 },
+  outputTokens: { weight: 0.1, half: 1_000 },
+  tools: 0.03,
+  json: 0.03,
+};
 
 export const scoringSchema = z
   .strictObject({
-    promptTokens: signalSchema(0.25, 1500),
-    reasoning: signalSchema(0.3, 1),
-    code: signalSchema(0.2, 0.5),
-    math: signalSchema(0.2, 1),
-    turns: signalSchema(0.05, 4),
-    outputTokens: signalSchema(0.1, 1000),
+    complexIntent: signalSchema(DEFAULT_SCORING.complexIntent.weight, DEFAULT_SCORING.complexIntent.half),
+    contentIntent: signalSchema(DEFAULT_SCORING.contentIntent.weight, DEFAULT_SCORING.contentIntent.half),
+    simpleIntent: signalSchema(DEFAULT_SCORING.simpleIntent.weight, DEFAULT_SCORING.simpleIntent.half),
+    taskChars: signalSchema(DEFAULT_SCORING.taskChars.weight, DEFAULT_SCORING.taskChars.half),
+    code: signalSchema(DEFAULT_SCORING.code.weight, DEFAULT_SCORING.code.half),
+    math: signalSchema(DEFAULT_SCORING.math.weight, DEFAULT_SCORING.math.half),
+    promptTokens: signalSchema(DEFAULT_SCORING.promptTokens.weight, DEFAULT_SCORING.promptTokens.half),
+    turns: signalSchema(DEFAULT_SCORING.turns.weight, DEFAULT_SCORING.turns.half),
+    outputTokens: signalSchema(DEFAULT_SCORING.outputTokens.weight, DEFAULT_SCORING.outputTokens.half),
     /** Flat additions for requests that need tools or structured output. */
-    tools: z.number().min(0).max(1).default(0.05),
-    json: z.number().min(0).max(1).default(0.03),
+    tools: z.number().min(0).max(1).default(DEFAULT_SCORING.tools),
+    json: z.number().min(0).max(1).default(DEFAULT_SCORING.json),
   })
-  .default({
-    promptTokens: { weight: 0.25, half: 1500 },
-    reasoning: { weight: 0.3, half: 1 },
-    code: { weight: 0.2, half: 0.5 },
-    math: { weight: 0.2, half: 1 },
-    turns: { weight: 0.05, half: 4 },
-    outputTokens: { weight: 0.1, half: 1000 },
-    tools: 0.05,
-    json: 0.03,
-  });
+  .default(DEFAULT_SCORING);
 
 export const retrySchema = z
   .strictObject({

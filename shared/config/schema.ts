@@ -83,8 +83,8 @@ export const configSchema = z
     models: z.array(modelSchema).min(1, 'define at least one model'),
     aliases: z.record(modelIdSchema, aliasSchema).default({ auto: { strategy: 'complexity' } }),
     tiers: z.array(tierSchema).default([
-      { name: 'simple', maxScore: 0.25 },
-      { name: 'standard', maxScore: 0.45 },
+      { name: 'simple', maxScore: 0.12 },
+      { name: 'standard', maxScore: 0.3 },
       { name: 'complex', maxScore: 1 },
     ]),
     defaults: z

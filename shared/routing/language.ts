@@ -10,7 +10,7 @@ const SCRIPTS: ReadonlyArray<[Language, RegExp]> = [
   ['devanagari', /[\u0900-\u097f]/g],
   ['latin', /[A-Za-z\u00c0-\u024f]/g],
 ];
-const ENGLISH = /\b(the|and|is|are|of|to|in|that|it|for|with|you|this|what|how|can|please)\b/gi;
+const ENGLISH = /\b(the|and|is|are|of|to|that|it|for|with|you|this|what|how|can|please)\b/gi;
 
 export const detectLanguage = (text: string): Language => {
   const sample = text.length > 4000 ? text.slice(0, 4000) : text;
@@ -27,5 +27,5 @@ export const detectLanguage = (text: string): Language => {
   if (best !== 'latin') return best;
   const words = sample.match(/\p{L}+/gu)?.length ?? 0;
   const english = sample.match(ENGLISH)?.length ?? 0;
-  return words > 0 && english / words >= 0.08 ? 'en' : 'latin';
+  return words > 0 && english / words >= 0.15 ? 'en' : 'latin';
 };
