@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../api/chat-request.ts';
+import type { Usage } from '../api/chat-response.ts';
 import type { ModelConfig } from '../config/schema.ts';
 import { InternalError } from '../errors.ts';
 import type { Outcome } from '../http/request-state.ts';
@@ -10,6 +11,13 @@ import { upstreamProtocolError } from '../providers/upstream-errors.ts';
 import { type FallbackResult, runWithFallback } from '../resilience/run-with-fallback.ts';
 import { costMicros } from '../usage/cost.ts';
 import { estimateUsage } from '../usage/estimate-tokens.ts';
+
+/** Cost of the usage on the serving model and on the premium baseline. */
+const costs = (context: HandlerContext, target: ModelTarget, usage: Usage) => ({
+  usage,
+  costMicros: costMicros(target.config.pricing, usage),
+  premiumCostMicros: costMicros(prepare(context).decision.premium.pricing, usage),
+});
 
 /** The chat request and routing decision, which earlier middlewares must have settled. */
 const prepare = ({ state }: HandlerContext) => {
@@ -58,13 +66,7 @@ export const completeChat = async (context: HandlerContext): Promise<CompletionR
   const { result, target, provider } = await callModels(context, signal, (provider, target, attemptSignal) =>
     provider.complete(chat, target, { signal: attemptSignal, requestId: state.requestId }),
   );
-  state.outcome = {
-    modelId: target.config.id,
-    provider: provider.name,
-    stream: false,
-    usage: result.usage,
-    costMicros: costMicros(target.config.pricing, result.usage),
-  };
+  state.outcome = { modelId: target.config.id, provider: provider.name, stream: false, ...costs(context, target, result.usage) };
   return result;
 };
 
@@ -89,12 +91,13 @@ const streamChat = async (context: HandlerContext, chat: ChatRequest): Promise<H
   const body = sseStream(result.first, result.events, {
     includeUsage: chat.stream_options?.include_usage === true,
     onUsage: (usage) => {
-      Object.assign(outcome, { usage, costMicros: costMicros(target.config.pricing, usage) });
+      Object.assign(outcome, costs(context, target, usage));
     },
     onError: (error, streamedText) => {
       // What was streamed before the cut was produced and is accounted for, as an estimate.
-      const usage = estimateUsage(chat, streamedText);
-      Object.assign(outcome, { usage, costMicros: costMicros(target.config.pricing, usage), streamError: (error as Error).message });
+      Object.assign(outcome, costs(context, target, estimateUsage(chat, streamedText)), {
+        streamError: (error as Error).message,
+      });
     },
     onClientClose: () => clientGone.abort(new Error('client closed the connection')),
   });

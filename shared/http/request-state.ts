@@ -17,6 +17,8 @@ export interface Outcome {
   provider: string;
   usage?: Usage;
   costMicros?: number;
+  /** What the same usage would have cost on the premium model: the baseline for savings. */
+  premiumCostMicros?: number;
   stream: boolean;
   /** Set when a stream failed after the first byte (the client saw a 200 and an SSE error event). */
   streamError?: string;

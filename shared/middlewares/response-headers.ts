@@ -35,7 +35,9 @@ export const responseHeaders = (): RouterMiddleware => {
     const attempts = state.attempts?.filter((attempt) => attempt.outcome !== 'skipped');
     if (attempts && attempts.length > 0) {
       headers['x-router-attempts'] = String(attempts.length);
-      headers['x-router-fallback'] = String(outcome !== undefined && decision !== undefined && outcome.modelId !== decision.model.id);
+      headers['x-router-fallback'] = String(
+        outcome !== undefined && decision !== undefined && outcome.modelId !== decision.model.id,
+      );
     }
     if (outcome?.usage) headers['x-token-usage'] = formatUsageHeader(outcome.usage);
     headers['x-request-size'] = String(state.requestBytes);

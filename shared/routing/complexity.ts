@@ -11,7 +11,8 @@ export const DEFAULT_SCORING: ScoringConfig = scoringSchema.parse(undefined);
  * visible in the config (`routing.scoring`).
  */
 export const complexityScore = (features: RequestFeatures, scoring: ScoringConfig = DEFAULT_SCORING): number => {
-  const signal = ({ weight, half }: { weight: number; half: number }, value: number): number => (value <= 0 ? 0 : (weight * value) / (value + half));
+  const signal = ({ weight, half }: { weight: number; half: number }, value: number): number =>
+    value <= 0 ? 0 : (weight * value) / (value + half);
   const score =
     signal(scoring.complexIntent, features.complexIntent) +
     signal(scoring.contentIntent, features.contentIntent) +

@@ -60,7 +60,8 @@ export const extractFeatures = (request: ChatRequest): RequestFeatures => {
     requestedOutputTokens: requestedMaxTokens(request),
     turns,
     // Fenced blocks, plus one for unfenced code (signs counted outside the fences only).
-    codeBlocks: Math.floor(count(lastUser, CODE_FENCE) / 2) + (count(lastUser.replace(FENCED_BLOCK, ''), CODE_SIGNS) >= 3 ? 1 : 0),
+    codeBlocks:
+      Math.floor(count(lastUser, CODE_FENCE) / 2) + (count(lastUser.replace(FENCED_BLOCK, ''), CODE_SIGNS) >= 3 ? 1 : 0),
     mathSignals: count(lastUser, MATH_SIGNS),
     complexIntent: count(task, COMPLEX_INTENT),
     contentIntent: count(task, CONTENT_INTENT),

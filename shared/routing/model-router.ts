@@ -60,7 +60,9 @@ export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker
   const { scoring, rules } = config.routing;
   const premium =
     (config.routing.premiumModel ? models.get(config.routing.premiumModel) : undefined) ??
-    [...models.values()].sort((a, b) => b.pricing.outputPerMTok - a.pricing.outputPerMTok || b.pricing.inputPerMTok - a.pricing.inputPerMTok)[0] ??
+    [...models.values()].sort(
+      (a, b) => b.pricing.outputPerMTok - a.pricing.outputPerMTok || b.pricing.inputPerMTok - a.pricing.inputPerMTok,
+    )[0] ??
     byId(config.models[0]?.id ?? '');
 
   const canServe = (model: ModelConfig, features: RequestFeatures): boolean =>
@@ -68,9 +70,14 @@ export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker
     features.promptTokens + (features.requestedOutputTokens ?? 0) <= model.contextWindow;
 
   const expectedCost = (model: ModelConfig, features: RequestFeatures): number =>
-    costMicros(model.pricing, { promptTokens: features.promptTokens, completionTokens: features.requestedOutputTokens ?? TYPICAL_OUTPUT_TOKENS, cachedTokens: 0 });
+    costMicros(model.pricing, {
+      promptTokens: features.promptTokens,
+      completionTokens: features.requestedOutputTokens ?? TYPICAL_OUTPUT_TOKENS,
+      cachedTokens: 0,
+    });
 
-  const byCost = (features: RequestFeatures) => (a: ModelConfig, b: ModelConfig) => expectedCost(a, features) - expectedCost(b, features);
+  const byCost = (features: RequestFeatures) => (a: ModelConfig, b: ModelConfig) =>
+    expectedCost(a, features) - expectedCost(b, features);
 
   const noCapableModel = (features: RequestFeatures): InvalidRequestError =>
     new InvalidRequestError(
@@ -99,20 +106,34 @@ export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker
   };
 
   /** The alias's own ordering of its candidates: what serves when no rule decides, and the fallbacks after a rule's pick. */
-  const strategyOrder = (alias: AliasConfig, candidates: readonly ModelConfig[], tier: string, features: RequestFeatures): ModelConfig[] => {
+  const strategyOrder = (
+    alias: AliasConfig,
+    candidates: readonly ModelConfig[],
+    tier: string,
+    features: RequestFeatures,
+  ): ModelConfig[] => {
     switch (alias.strategy) {
       case 'fixed':
         return [byId(alias.target ?? ''), ...candidates.filter((model) => model.id !== alias.target)];
       case 'cheapest':
         return [...candidates].sort(byCost(features));
       case 'fastest':
-        return latency ? [...candidates].sort((a, b) => latency.estimate(a) - latency.estimate(b) || expectedCost(a, features) - expectedCost(b, features)) : [...candidates].sort(byCost(features));
+        return latency
+          ? [...candidates].sort(
+              (a, b) => latency.estimate(a) - latency.estimate(b) || expectedCost(a, features) - expectedCost(b, features),
+            )
+          : [...candidates].sort(byCost(features));
       case 'complexity':
         return orderForTier(candidates, tier, features);
     }
   };
 
-  const ruleChain = (rule: RoutingRule, defaultOrder: readonly ModelConfig[], input: RoutingInput, features: RequestFeatures): ModelConfig[] => {
+  const ruleChain = (
+    rule: RoutingRule,
+    defaultOrder: readonly ModelConfig[],
+    input: RoutingInput,
+    features: RequestFeatures,
+  ): ModelConfig[] => {
     const target = rule.target;
     if ('model' in target) return [byId(target.model), ...defaultOrder];
     if ('chain' in target) return target.chain.map(byId);
@@ -178,7 +199,16 @@ export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker
       }
       // A concrete model bypasses scoring and rules; only its configured fallbacks follow it.
       const fallbacks = capable(model.fallbacks.map(byId), features).filter((fallback) => fallback.id !== model.id);
-      return { requested: request.model, model, fallbacks, tier: model.tier, score: null, reason: 'requested model', features, premium };
+      return {
+        requested: request.model,
+        model,
+        fallbacks,
+        tier: model.tier,
+        score: null,
+        reason: 'requested model',
+        features,
+        premium,
+      };
     },
   };
 };

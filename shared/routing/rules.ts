@@ -19,7 +19,10 @@ const includes = (list: readonly string[] | undefined, value: string | undefined
   list === undefined || (value !== undefined && list.includes(value));
 
 /** `"*"` matches any present value. */
-const matchesValues = (wanted: Readonly<Record<string, string>> | undefined, actual: (name: string) => string | undefined): boolean =>
+const matchesValues = (
+  wanted: Readonly<Record<string, string>> | undefined,
+  actual: (name: string) => string | undefined,
+): boolean =>
   wanted === undefined ||
   Object.entries(wanted).every(([name, value]) => {
     const present = actual(name);
