@@ -20,7 +20,16 @@ beforeAll(async () => {
         rules: [
           { name: 'premium-header', when: { headers: { 'x-router-tier': 'premium' } }, target: { model: 'claude-fake' } },
           { name: 'vip-tenant', when: { tenants: ['vip'], aliases: ['auto'] }, target: { chain: ['gpt-fake', 'mock-large'] } },
-          { name: 'ab-test', when: { aliases: ['ab'] }, target: { split: [{ model: 'mock-small', weight: 50 }, { model: 'mock-large', weight: 50 }] } },
+          {
+            name: 'ab-test',
+            when: { aliases: ['ab'] },
+            target: {
+              split: [
+                { model: 'mock-small', weight: 50 },
+                { model: 'mock-large', weight: 50 },
+              ],
+            },
+          },
         ],
       };
     },
@@ -42,12 +51,21 @@ const chat = async (body: Record<string, unknown>, headers: Record<string, strin
 
 test('without a matching rule, auto routes by complexity and says so', async () => {
   const headers = await chat({ model: 'auto' });
-  expect(headers).toMatchObject({ 'x-router-model': 'mock-small', 'x-router-tier': 'simple', 'x-router-score': '0', 'x-router-reason': 'alias auto: complexity 0 -> simple' });
+  expect(headers).toMatchObject({
+    'x-router-model': 'mock-small',
+    'x-router-tier': 'simple',
+    'x-router-score': '0',
+    'x-router-reason': 'alias auto: complexity 0 -> simple',
+  });
 });
 
 test('a header rule sends the request to its model and names the rule', async () => {
   const headers = await chat({ model: 'auto' }, { 'X-Router-Tier': 'premium' });
-  expect(headers).toMatchObject({ 'x-router-model': 'claude-fake', 'x-router-provider': 'anthropic', 'x-router-reason': 'rule premium-header' });
+  expect(headers).toMatchObject({
+    'x-router-model': 'claude-fake',
+    'x-router-provider': 'anthropic',
+    'x-router-reason': 'rule premium-header',
+  });
 });
 
 test('a tenant rule applies to that tenant only', async () => {
@@ -85,7 +103,18 @@ test('capability filters skip models that cannot serve the request', async () =>
   // gpt-fake has no capabilities configured: an image request routed to the vip chain skips it.
   const vip = (await harness.createKey({ tenant: 'vip' })).key;
   const headers = await chat(
-    { model: 'auto', messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] }] },
+    {
+      model: 'auto',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'what is this?' },
+            { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } },
+          ],
+        },
+      ],
+    },
     {},
     vip,
   );

@@ -21,7 +21,9 @@ const TIERS = ['simple', 'standard', 'complex'] as const;
 
 test('the default scorer classifies the labelled prompts as a reviewer would', async () => {
   // Prepare
-  const prompts = JSON.parse(await readFile(resolve(import.meta.dirname, '../../fixtures/routing-prompts.json'), 'utf8')) as LabelledPrompt[];
+  const prompts = JSON.parse(
+    await readFile(resolve(import.meta.dirname, '../../fixtures/routing-prompts.json'), 'utf8'),
+  ) as LabelledPrompt[];
   const { tiers } = parseConfig({ models: [{ id: 'm', provider: 'mock' }] });
 
   // Act
@@ -39,7 +41,8 @@ test('the default scorer classifies the labelled prompts as a reviewer would', a
   const correct = results.filter((result) => result.tier === result.label).length;
   console.log(`routing accuracy: ${correct}/${results.length} (${((100 * correct) / results.length).toFixed(1)}%)`);
   console.table(confusion);
-  for (const miss of results.filter((result) => result.tier !== result.label)) console.log(`  ${miss.label} -> ${miss.tier} (${miss.score}) ${miss.id}`);
+  for (const miss of results.filter((result) => result.tier !== result.label))
+    console.log(`  ${miss.label} -> ${miss.tier} (${miss.score}) ${miss.id}`);
 
   expect(correct / results.length).toBeGreaterThanOrEqual(0.85);
   // Never two tiers off: a simple prompt on the premium model, or a complex one on the cheapest.

@@ -10,7 +10,10 @@ import { estimateTextTokens } from '#shared/usage/estimate-tokens.ts';
 
 test('the token estimate stays close to o200k_base across prose, code, data and scripts', async () => {
   // Prepare
-  const corpus = JSON.parse(await readFile(resolve(import.meta.dirname, '../../fixtures/token-corpus.json'), 'utf8')) as Record<string, string>;
+  const corpus = JSON.parse(await readFile(resolve(import.meta.dirname, '../../fixtures/token-corpus.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
 
   // Act
   const rows = Object.entries(corpus).map(([name, text]) => {
