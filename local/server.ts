@@ -10,7 +10,7 @@ import { PayloadTooLargeError, toOpenAIError } from '#shared/errors.ts';
 import type { ProviderRegistry } from '#shared/providers/registry.ts';
 import { createRuntime, type RouterRuntime } from '#shared/runtime.ts';
 import { createDynamoClient } from '#shared/store/dynamo-client.ts';
-import { type TableDefinition, tableDefinitions } from '#shared/store/tables.ts';
+import { keysTable, limitsTable, type TableDefinition, tableDefinitions } from '#shared/store/tables.ts';
 import { lambdaContext, toApiGatewayEvent } from './api-gateway-event.ts';
 import { installAwsLambdaShim, LocalResponseStream, type StreamingHandler } from './awslambda-shim.ts';
 import { type EmbeddedDynamo, ensureTables, startEmbeddedDynamo } from './embedded-dynamodb.ts';
@@ -98,7 +98,8 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       config,
       env: options.env ?? process.env,
       dynamo: client,
-      keysTableName: tableName(tableDefinitions.find((table) => table.id === 'keys') as TableDefinition),
+      keysTableName: tableName(keysTable),
+      limitsTableName: tableName(limitsTable),
       adminKey: options.adminKey,
       logger,
       ...(options.fetchSecret ? { fetchSecret: options.fetchSecret } : {}),

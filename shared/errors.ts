@@ -114,6 +114,20 @@ export class ConflictError extends RouterError {
 }
 
 /** A provider failed. `retryable` and `retryAfterMs` feed the retry/fallback engine. */
+/** A per-minute limit (RPM/TPM): come back after `retry-after`. */
+export class RateLimitError extends RouterError {
+  constructor(message: string, headers: Record<string, string>) {
+    super(429, 'rate_limit_error', message, { code: 'rate_limit_exceeded', headers });
+  }
+}
+
+/** A monthly quota (tokens or budget): OpenAI's `insufficient_quota`. */
+export class QuotaExceededError extends RouterError {
+  constructor(message: string, headers: Record<string, string>) {
+    super(429, 'insufficient_quota', message, { code: 'insufficient_quota', headers });
+  }
+}
+
 export class UpstreamError extends RouterError {
   readonly provider: string;
   readonly upstreamStatus: number | null;

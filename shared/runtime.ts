@@ -5,8 +5,10 @@ import type { RouterConfig } from './config/schema.ts';
 import { hashApiKey } from './keys/api-key.ts';
 import { KeyCache } from './keys/key-cache.ts';
 import { createKeysStore, type KeysStore } from './keys/keys-store.ts';
+import { createLimitsStore, type LimitsStore } from './limits/limits-store.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
 import type { ModelTarget } from './providers/types.ts';
+import { Counters } from './observability/counters.ts';
 import { CircuitBreakers } from './resilience/circuit-breaker.ts';
 import { LatencyTracker } from './routing/latency-tracker.ts';
 import { createModelRouter, type ModelRouter } from './routing/model-router.ts';
@@ -25,6 +27,8 @@ export interface RouterRuntime {
   /** Per-instance health of each model (see circuit-breaker.ts for why not shared). */
   readonly breakers: CircuitBreakers;
   readonly latency: LatencyTracker;
+  readonly limits: LimitsStore;
+  readonly counters: Counters;
 }
 
 export interface RuntimeOptions {
@@ -32,6 +36,7 @@ export interface RuntimeOptions {
   env: NodeJS.ProcessEnv;
   dynamo: DynamoDBClient;
   keysTableName: string;
+  limitsTableName: string;
   adminKey: string | undefined;
   logger: Logger;
   fetchSecret?: SecretFetcher;
@@ -52,18 +57,24 @@ export const createRuntime = async (options: RuntimeOptions): Promise<RouterRunt
     config.models.map((model) => [model.id, { config: model, ...(model.apiKey ? { apiKey: secrets.get(model.apiKey) } : {}) }]),
   );
   const latency = new LatencyTracker();
+  const counters = new Counters();
   const breakers = new CircuitBreakers({
     ...config.routing.breaker,
-    onTransition: (transition) => options.logger.warn('circuit breaker transition', { ...transition }),
+    onTransition: (transition) => {
+      counters.increment(`breaker.${transition.to}`);
+      options.logger.warn('circuit breaker transition', { ...transition });
+    },
   });
   return {
     config,
     models: createModelRouter(config, latency),
     breakers,
     latency,
+    counters,
     targets,
     providers: createProviderRegistry(options.providers),
     keys: createKeysStore(options.dynamo, options.keysTableName),
+    limits: createLimitsStore(options.dynamo, options.limitsTableName),
     keyCache: new KeyCache({ ttlMs: config.server.keyCacheTtlSeconds * 1000 }),
     adminKeyHash: options.adminKey ? hashApiKey(options.adminKey) : undefined,
     logger: options.logger,

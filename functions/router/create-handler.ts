@@ -7,6 +7,7 @@ import { routes } from '#shared/http/routes.ts';
 import type { HttpResponse } from '#shared/http/types.ts';
 import { runAfterResponse } from '#shared/middlewares/after-response.ts';
 import { authenticate } from '#shared/middlewares/authenticate.ts';
+import { enforceLimits } from '#shared/middlewares/enforce-limits.ts';
 import { errorHandler } from '#shared/middlewares/error-handler.ts';
 import { matchRoute } from '#shared/middlewares/match-route.ts';
 import { parseBody } from '#shared/middlewares/parse-body.ts';
@@ -40,6 +41,7 @@ export const createRouterHandler = (runtime: RouterRuntime) =>
     .use(parseBody(runtime))
     .use(authenticate(runtime))
     .use(routeModel(runtime.models))
+    .use(enforceLimits(runtime))
     .handler(async (_event, context, { signal }) => {
       const { state } = context;
       if (!state.route) throw new Error('no route matched');

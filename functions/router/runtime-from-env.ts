@@ -9,6 +9,7 @@ import { createDynamoClient } from '#shared/store/dynamo-client.ts';
 const envSchema = z.object({
   ROUTER_CONFIG: z.string().optional(),
   KEYS_TABLE: z.string().min(1, 'KEYS_TABLE must name the API keys table'),
+  LIMITS_TABLE: z.string().min(1, 'LIMITS_TABLE must name the rate-limit table'),
   DYNAMODB_ENDPOINT: z.url().optional(),
   ADMIN_KEY: z.string().min(16).optional(),
   ADMIN_KEY_SECRET_ARN: z.string().startsWith('arn:aws:secretsmanager:').optional(),
@@ -24,6 +25,7 @@ export const loadRuntimeFromEnv = async (rawEnv: NodeJS.ProcessEnv): Promise<Rou
     env: rawEnv,
     dynamo: createDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT }),
     keysTableName: env.KEYS_TABLE,
+    limitsTableName: env.LIMITS_TABLE,
     adminKey,
     logger,
   });

@@ -58,6 +58,14 @@ export const findReferenceProblems = (config: unknown): Issue[] => {
   };
   for (const model of models) tierRef(['models', array(config.models).indexOf(model), 'tier'], model.tier);
 
+  const plans = isRecord(config.plans) ? config.plans : {};
+  const tenants = isRecord(config.tenants) ? config.tenants : {};
+  for (const [name, tenant] of Object.entries(tenants)) {
+    if (isRecord(tenant) && typeof tenant.plan === 'string' && !Object.hasOwn(plans, tenant.plan)) {
+      issues.push({ path: ['tenants', name, 'plan'], message: `unknown plan "${tenant.plan}"` });
+    }
+  }
+
   const routing = isRecord(config.routing) ? config.routing : {};
   modelRef(['routing', 'premiumModel'], routing.premiumModel);
   array(routing.rules).forEach((rule, index) => {

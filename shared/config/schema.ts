@@ -21,6 +21,20 @@ export const limitsSchema = z.strictObject({
   monthlyBudgetUsd: z.number().positive().optional(),
 });
 
+export const planSchema = z.strictObject({
+  limits: limitsSchema.optional(),
+  tenantLimits: limitsSchema.optional(),
+  /** At this fraction of the monthly budget, `auto` requests go to the cheapest capable model instead of being refused. */
+  downgradeAt: z.number().gt(0).lt(1).optional(),
+  description: z.string().optional(),
+});
+
+export const tenantSchema = z.strictObject({
+  plan: z.string().min(1).optional(),
+  limits: limitsSchema.optional(),
+  lagoSubscriptionId: z.string().min(1).optional(),
+});
+
 export const pricingSchema = z.strictObject({
   inputPerMTok: z.number().nonnegative(),
   outputPerMTok: z.number().nonnegative(),
@@ -92,6 +106,18 @@ export const configSchema = z
         limits: limitsSchema.default({ rpm: 60, tpm: 100_000 }),
       })
       .default({ limits: { rpm: 60, tpm: 100_000 } }),
+    /** Named plans: limits for keys on the plan, limits shared by a tenant on it, budget downgrade. */
+    plans: z.record(z.string().min(1), planSchema).default({}),
+    /** Per-tenant settings: the tenant's plan and limits shared by all its keys. */
+    tenants: z.record(z.string().min(1), tenantSchema).default({}),
+    limits: z
+      .strictObject({
+        /** When DynamoDB cannot be reached: refuse (`closed`, the safe default) or admit unlimited (`open`). */
+        onStoreError: z.enum(['closed', 'open']).default('closed'),
+        /** Output tokens reserved at admission when a request sets no max_tokens (reconciled afterwards). */
+        reserveOutputTokens: z.number().int().positive().default(1_000),
+      })
+      .default({ onStoreError: 'closed', reserveOutputTokens: 1_000 }),
     server: z
       .strictObject({
         /** Lambda's synchronous payload limit is 6 MB, so bodies are refused well before it. */
@@ -116,5 +142,6 @@ export type ModelConfig = RouterConfig['models'][number];
 export type AliasConfig = z.output<typeof aliasSchema>;
 export type TierConfig = z.output<typeof tierSchema>;
 export type Limits = z.output<typeof limitsSchema>;
+export type PlanConfig = z.output<typeof planSchema>;
 export type ProviderName = (typeof providerNames)[number];
 export type Capability = (typeof capabilityNames)[number];

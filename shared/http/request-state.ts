@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import type { ChatRequest } from '../api/chat-request.ts';
 import type { Usage } from '../api/chat-response.ts';
 import type { KeyRecord } from '../keys/key-record.ts';
+import type { Admission } from '../limits/admission.ts';
 import type { AttemptRecord } from '../resilience/run-with-fallback.ts';
 import type { RouteDecision } from '../routing/model-router.ts';
 import type { RouteSpec } from './route-spec.ts';
@@ -41,6 +42,8 @@ export interface RequestState {
   chat?: ChatRequest;
   principal?: Principal;
   decision?: RouteDecision;
+  /** The rate-limit windows this request holds a reservation in. */
+  admission?: Admission;
   /** Every try at every model, in order (retries and fallbacks included). */
   attempts?: AttemptRecord[];
   outcome?: Outcome;

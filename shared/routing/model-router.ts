@@ -39,6 +39,8 @@ export interface RoutingInput {
   caller?: RoutingCaller;
   /** Decides weighted splits for requests without a `user`; injectable for tests. */
   random?: () => number;
+  /** Fraction of the monthly budget used, when past the plan's downgrade point: route to the cheapest capable model. */
+  budgetUsed?: number;
 }
 
 /** Output tokens assumed for price comparisons when the client sets no cap. */
@@ -161,6 +163,12 @@ export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker
       metadata: input.request.metadata,
       headers: input.headers ?? {},
     };
+    if (input.budgetUsed !== undefined) {
+      const [model, ...fallbacks] = capable([...pool].sort(byCost(features)), features);
+      if (model === undefined) throw noCapableModel(features);
+      const reason = `alias ${name}: budget ${Math.floor(input.budgetUsed * 100)}% used -> cheapest`;
+      return { requested: name, model, fallbacks, tier: model.tier, score, reason, features, premium };
+    }
     const rule = findRule(rules, context);
     const chain = rule ? capable(ruleChain(rule, defaultOrder, input, features), features) : defaultOrder;
     const [model, ...fallbacks] = chain;

@@ -34,4 +34,13 @@ export const keysTable: TableDefinition = {
   ],
 };
 
-export const tableDefinitions: readonly TableDefinition[] = [keysTable];
+/** Rate-limit windows: `<scope>#<window>` (e.g. `key#key_1#min#2026-11-24T22:30`) -> counters. */
+export const limitsTable: TableDefinition = {
+  id: 'limits',
+  envVar: 'LIMITS_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  globalIndexes: [],
+  ttlAttribute: 'expiresAt',
+};
+
+export const tableDefinitions: readonly TableDefinition[] = [keysTable, limitsTable];

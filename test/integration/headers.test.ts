@@ -68,8 +68,8 @@ test('an upstream without stream usage is estimated, and says so in the usage ch
   let usage: { completion_tokens: number; prompt_tokens: number } | undefined;
   for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
 
-  // Assess: 18 characters are about 5 tokens; the prompt has framing overhead.
-  expect(usage?.completion_tokens).toBe(5);
+  // Assess: four short words are four tokens; the prompt has framing overhead.
+  expect(usage?.completion_tokens).toBe(4);
   expect(usage?.prompt_tokens).toBeGreaterThan(5);
   harness.openaiUpstream.setBehavior({ kind: 'echo' });
 });
