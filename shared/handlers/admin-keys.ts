@@ -1,12 +1,32 @@
-import { NotFoundError } from '../errors.ts';
+import { InvalidRequestError, NotFoundError } from '../errors.ts';
 import type { HandlerContext } from '../http/route-spec.ts';
 import { type HttpResponse, jsonResponse } from '../http/types.ts';
-import { type CreateKeyRequest, listKeysQuerySchema } from '../keys/key-record.ts';
+import { type CreateKeyRequest, listKeysQuerySchema, type UpdateKeyRequest } from '../keys/key-record.ts';
 import { validationError } from '../middlewares/parse-body.ts';
+
+/** A key may only name plans and models the config defines: a typo must not silently mean "no limits". */
+const checkReferences = (runtime: HandlerContext['runtime'], body: { plan?: string | null; models?: string[] | null }): void => {
+  if (typeof body.plan === 'string' && !Object.hasOwn(runtime.config.plans, body.plan)) {
+    const plans = Object.keys(runtime.config.plans);
+    throw new InvalidRequestError(
+      `Unknown plan '${body.plan}'. Plans: ${plans.length > 0 ? plans.join(', ') : '(none configured)'}.`,
+      { param: 'plan' },
+    );
+  }
+  for (const [index, model] of (body.models ?? []).entries()) {
+    if (!runtime.models.has(model)) {
+      throw new InvalidRequestError(`Unknown model or alias '${model}'. Available: ${runtime.models.names.join(', ')}.`, {
+        param: `models[${index}]`,
+      });
+    }
+  }
+};
 
 /** `POST /admin/keys`: the secret key is in this response and nowhere else, ever. */
 export const createKey = async ({ state, runtime }: HandlerContext): Promise<HttpResponse> => {
-  const { record, key } = await runtime.keys.create(state.body as CreateKeyRequest, state.receivedAt);
+  const body = state.body as CreateKeyRequest;
+  checkReferences(runtime, body);
+  const { record, key } = await runtime.keys.create(body, state.receivedAt);
   return jsonResponse(201, { ...record, key });
 };
 
@@ -28,6 +48,13 @@ export const getKey = async ({ state, runtime }: HandlerContext): Promise<HttpRe
   const record = await runtime.keys.findById(id);
   if (!record) throw new NotFoundError(`No API key with id '${id}'.`, { code: 'key_not_found' });
   return jsonResponse(200, record);
+};
+
+/** `PATCH /admin/keys/{id}`: limits, models, plan and metadata take effect within the key cache TTL. */
+export const updateKey = async ({ state, runtime }: HandlerContext): Promise<HttpResponse> => {
+  const changes = state.body as UpdateKeyRequest;
+  checkReferences(runtime, changes);
+  return jsonResponse(200, await runtime.keys.update(state.pathParams.id ?? '', changes));
 };
 
 /** `DELETE /admin/keys/{id}`: revokes; instances stop accepting it within the key cache TTL. */

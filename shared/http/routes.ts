@@ -1,12 +1,12 @@
 import type { ChatRequest } from '../api/chat-request.ts';
 import { chatRequestSchema } from '../api/chat-request.ts';
 import { routeInferenceRequestSchema } from '../api/route-inference-request.ts';
-import { createKey, getKey, listKeys, revokeKey } from '../handlers/admin-keys.ts';
+import { createKey, getKey, listKeys, revokeKey, updateKey } from '../handlers/admin-keys.ts';
 import { chatCompletions } from '../handlers/chat-completions.ts';
 import { health } from '../handlers/health.ts';
 import { listModels, retrieveModel } from '../handlers/models.ts';
 import { routeInference, routeInferenceToChat } from '../handlers/route-inference.ts';
-import { createKeyRequestSchema } from '../keys/key-record.ts';
+import { createKeyRequestSchema, updateKeyRequestSchema } from '../keys/key-record.ts';
 import type { RouteSpec } from './route-spec.ts';
 
 /** Every endpoint of the router, in one table: the registry the middlewares consult. */
@@ -33,5 +33,6 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/admin/keys', auth: 'admin', body: createKeyRequestSchema, handle: createKey },
   { method: 'GET', path: '/admin/keys', auth: 'admin', handle: listKeys },
   { method: 'GET', path: '/admin/keys/{id}', auth: 'admin', handle: getKey },
+  { method: 'PATCH', path: '/admin/keys/{id}', auth: 'admin', body: updateKeyRequestSchema, handle: updateKey },
   { method: 'DELETE', path: '/admin/keys/{id}', auth: 'admin', handle: revokeKey },
 ];

@@ -39,6 +39,20 @@ export const createKeyRequestSchema = z.strictObject({
 });
 export type CreateKeyRequest = z.infer<typeof createKeyRequestSchema>;
 
+/** `PATCH /admin/keys/{id}`: fields to change; `null` removes an optional field. */
+export const updateKeyRequestSchema = z
+  .strictObject({
+    name: z.string().min(1).max(128).optional(),
+    models: z.array(z.string().min(1)).min(1).nullable().optional(),
+    limits: limitsSchema.nullable().optional(),
+    plan: z.string().min(1).max(64).nullable().optional(),
+    lagoSubscriptionId: z.string().min(1).max(256).nullable().optional(),
+    metadata: z.record(z.string().max(64), z.string().max(512)).nullable().optional(),
+    expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  })
+  .refine((update) => Object.keys(update).length > 0, { message: 'name at least one field to change' });
+export type UpdateKeyRequest = z.infer<typeof updateKeyRequestSchema>;
+
 export const listKeysQuerySchema = z.strictObject({
   tenant: tenantSchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),

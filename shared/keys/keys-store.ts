@@ -1,4 +1,5 @@
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -11,7 +12,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../errors.ts';
 import { keysTable } from '../store/tables.ts';
 import { generateApiKey, newKeyId } from './api-key.ts';
-import { type CreateKeyRequest, type KeyRecord, keyRecordSchema } from './key-record.ts';
+import { type CreateKeyRequest, type KeyRecord, keyRecordSchema, type UpdateKeyRequest } from './key-record.ts';
 
 export interface CreatedKey {
   record: KeyRecord;
@@ -32,6 +33,7 @@ export interface KeysStore {
   findById(id: string): Promise<KeyRecord | undefined>;
   list(query: { tenant?: string; limit: number; after?: string }): Promise<KeyPage>;
   revoke(id: string, now?: Date): Promise<KeyRecord>;
+  update(id: string, changes: UpdateKeyRequest): Promise<KeyRecord>;
 }
 
 const toRecord = (item: Record<string, unknown>): KeyRecord => {
@@ -127,6 +129,43 @@ export const createKeysStore = (client: DynamoDBClient, tableName: string): Keys
         keys: (result.Items ?? []).map((item) => toRecord(unmarshall(item))),
         next: encodeCursor(result.LastEvaluatedKey),
       };
+    },
+
+    async update(id, changes) {
+      const hash = await hashById(id);
+      if (hash === undefined) throw new NotFoundError(`No API key with id '${id}'.`, { code: 'key_not_found' });
+      const sets: string[] = [];
+      const removes: string[] = [];
+      const names: Record<string, string> = {};
+      const values: Record<string, AttributeValue> = {};
+      for (const [field, value] of Object.entries(changes)) {
+        if (value === undefined) continue;
+        names[`#${field}`] = field;
+        if (value === null) {
+          removes.push(`#${field}`);
+        } else {
+          sets.push(`#${field} = :${field}`);
+          const stored = field === 'expiresAt' ? new Date(value as string).toISOString() : value;
+          values[`:${field}`] = marshall({ v: stored }, { removeUndefinedValues: true }).v as AttributeValue;
+        }
+      }
+      const result = await client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: { keyHash: { S: hash } },
+          UpdateExpression: [
+            sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+            removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+          ]
+            .join(' ')
+            .trim(),
+          ConditionExpression: 'attribute_exists(keyHash)',
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRecord(unmarshall(result.Attributes ?? {}));
     },
 
     async revoke(id, now = new Date()) {

@@ -1,5 +1,5 @@
-import { QuotaExceededError, RateLimitError, type RouterError } from '../errors.ts';
 import type { Limits } from '../config/schema.ts';
+import { QuotaExceededError, RateLimitError, type RouterError } from '../errors.ts';
 import type { LimitsStore, WindowBounds, WindowCounters } from './limits-store.ts';
 import type { EffectiveLimits } from './resolve-limits.ts';
 import { formatReset, minuteWindow, monthWindow, type Window } from './windows.ts';
@@ -40,7 +40,8 @@ const boundsFor = (check: Check): WindowBounds =>
     ? { requests: check.limits.rpm, tokens: check.limits.tpm }
     : {
         tokens: check.limits.monthlyTokens,
-        spendMicros: check.limits.monthlyBudgetUsd === undefined ? undefined : Math.round(check.limits.monthlyBudgetUsd * 1_000_000),
+        spendMicros:
+          check.limits.monthlyBudgetUsd === undefined ? undefined : Math.round(check.limits.monthlyBudgetUsd * 1_000_000),
       };
 
 const amountsFor = (check: Check, reservation: Reservation): WindowCounters => ({
@@ -68,13 +69,22 @@ const rateLimitHeaders = (check: Check | undefined, counters: WindowCounters, no
 };
 
 /** The 429 for a refused window, naming the limit, its scope and when it resets. */
-const refusal = (check: Check, counters: WindowCounters, reservation: Reservation, headers: Record<string, string>, now: number): RouterError => {
+const refusal = (
+  check: Check,
+  counters: WindowCounters,
+  reservation: Reservation,
+  headers: Record<string, string>,
+  now: number,
+): RouterError => {
   const retryAfter = String(Math.max(1, Math.ceil((check.window.endsAt - now) / 1000)));
   const withRetry = { ...headers, 'retry-after': retryAfter };
   const { limits, label } = check;
   if (check.window.kind === 'minute') {
     if (limits.rpm !== undefined && counters.requests + 1 > limits.rpm) {
-      return new RateLimitError(`Rate limit reached for ${label}: ${limits.rpm} requests per minute. Retry after ${retryAfter}s.`, withRetry);
+      return new RateLimitError(
+        `Rate limit reached for ${label}: ${limits.rpm} requests per minute. Retry after ${retryAfter}s.`,
+        withRetry,
+      );
     }
     return new RateLimitError(
       `Rate limit reached for ${label}: ${limits.tpm} tokens per minute; ${counters.tokens} used, this request needs about ${reservation.tokens}. Retry after ${retryAfter}s.`,
@@ -82,10 +92,19 @@ const refusal = (check: Check, counters: WindowCounters, reservation: Reservatio
     );
   }
   const resets = new Date(check.window.endsAt).toISOString();
-  if (limits.monthlyBudgetUsd !== undefined && counters.spendMicros + reservation.spendMicros > Math.round(limits.monthlyBudgetUsd * 1_000_000)) {
-    return new QuotaExceededError(`Monthly budget of $${limits.monthlyBudgetUsd} reached for ${label}; it resets at ${resets}.`, withRetry);
+  if (
+    limits.monthlyBudgetUsd !== undefined &&
+    counters.spendMicros + reservation.spendMicros > Math.round(limits.monthlyBudgetUsd * 1_000_000)
+  ) {
+    return new QuotaExceededError(
+      `Monthly budget of $${limits.monthlyBudgetUsd} reached for ${label}; it resets at ${resets}.`,
+      withRetry,
+    );
   }
-  return new QuotaExceededError(`Monthly token quota of ${limits.monthlyTokens} reached for ${label}; it resets at ${resets}.`, withRetry);
+  return new QuotaExceededError(
+    `Monthly token quota of ${limits.monthlyTokens} reached for ${label}; it resets at ${resets}.`,
+    withRetry,
+  );
 };
 
 /**
@@ -107,10 +126,14 @@ export const admit = async (
   const keyScope = `key#${caller.keyId}`;
   const tenantScope = `tenant#${caller.tenant}`;
   const checks: Check[] = [];
-  if (hasMinuteLimits(limits.key)) checks.push({ scope: keyScope, label: `key ${caller.keyId}`, window: minute, limits: limits.key });
-  if (hasMinuteLimits(limits.tenant)) checks.push({ scope: tenantScope, label: `tenant ${caller.tenant}`, window: minute, limits: limits.tenant });
-  if (hasMonthLimits(limits.key)) checks.push({ scope: keyScope, label: `key ${caller.keyId}`, window: month, limits: limits.key });
-  if (hasMonthLimits(limits.tenant)) checks.push({ scope: tenantScope, label: `tenant ${caller.tenant}`, window: month, limits: limits.tenant });
+  if (hasMinuteLimits(limits.key))
+    checks.push({ scope: keyScope, label: `key ${caller.keyId}`, window: minute, limits: limits.key });
+  if (hasMinuteLimits(limits.tenant))
+    checks.push({ scope: tenantScope, label: `tenant ${caller.tenant}`, window: minute, limits: limits.tenant });
+  if (hasMonthLimits(limits.key))
+    checks.push({ scope: keyScope, label: `key ${caller.keyId}`, window: month, limits: limits.key });
+  if (hasMonthLimits(limits.tenant))
+    checks.push({ scope: tenantScope, label: `tenant ${caller.tenant}`, window: month, limits: limits.tenant });
 
   const headerCheck = checks.find((check) => check.window.kind === 'minute');
   const admitted: AdmittedWindow[] = [];

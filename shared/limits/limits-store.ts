@@ -1,4 +1,9 @@
-import { ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { Window } from './windows.ts';
 
 /** Counters of one scope (a key or a tenant) in one window. */
@@ -43,6 +48,14 @@ export const createLimitsStore = (client: DynamoDBClient, tableName: string): Li
 
   return {
     async admit(scope, window, amounts, bounds) {
+      // A request larger than the whole limit can never fit; refuse it without writing.
+      if (
+        (['requests', 'tokens', 'spendMicros'] as const).some(
+          (field) => bounds[field] !== undefined && amounts[field] > (bounds[field] as number),
+        )
+      ) {
+        return { admitted: false, counters: await this.read(scope, window) };
+      }
       // `counter <= bound - amount` is `counter + amount <= bound` without overflow or a read.
       const conditions: string[] = [];
       const values: Record<string, { N: string }> = {
@@ -66,7 +79,8 @@ export const createLimitsStore = (client: DynamoDBClient, tableName: string): Li
           new UpdateItemCommand({
             TableName: tableName,
             Key: key(scope, window),
-            UpdateExpression: 'ADD requests :requests, tokens :tokens, spendMicros :spend SET expiresAt = if_not_exists(expiresAt, :expires)',
+            UpdateExpression:
+              'ADD requests :requests, tokens :tokens, spendMicros :spend SET expiresAt = if_not_exists(expiresAt, :expires)',
             ...(conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {}),
             ExpressionAttributeValues: values,
             ReturnValues: 'ALL_NEW',
@@ -87,7 +101,8 @@ export const createLimitsStore = (client: DynamoDBClient, tableName: string): Li
         new UpdateItemCommand({
           TableName: tableName,
           Key: key(scope, window),
-          UpdateExpression: 'ADD requests :requests, tokens :tokens, spendMicros :spend SET expiresAt = if_not_exists(expiresAt, :expires)',
+          UpdateExpression:
+            'ADD requests :requests, tokens :tokens, spendMicros :spend SET expiresAt = if_not_exists(expiresAt, :expires)',
           ExpressionAttributeValues: {
             ':requests': { N: String(delta.requests) },
             ':tokens': { N: String(delta.tokens) },
@@ -99,7 +114,9 @@ export const createLimitsStore = (client: DynamoDBClient, tableName: string): Li
     },
 
     async read(scope, window) {
-      const result = await client.send(new GetItemCommand({ TableName: tableName, Key: key(scope, window), ConsistentRead: true }));
+      const result = await client.send(
+        new GetItemCommand({ TableName: tableName, Key: key(scope, window), ConsistentRead: true }),
+      );
       return toCounters(result.Item as Record<string, { N?: string }> | undefined);
     },
   };

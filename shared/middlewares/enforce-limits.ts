@@ -12,7 +12,9 @@ import { costMicros } from '../usage/cost.ts';
  * because spend is reserved at the chosen model's price; near a plan's budget it can downgrade
  * `auto` requests to the cheapest capable model instead of refusing them.
  */
-export const enforceLimits = (runtime: Pick<RouterRuntime, 'config' | 'models' | 'limits' | 'logger' | 'counters'>): RouterMiddleware => ({
+export const enforceLimits = (
+  runtime: Pick<RouterRuntime, 'config' | 'models' | 'limits' | 'logger' | 'counters'>,
+): RouterMiddleware => ({
   before: async (request) => {
     const { state } = request.context;
     const { chat, decision, principal } = state;
@@ -22,21 +24,38 @@ export const enforceLimits = (runtime: Pick<RouterRuntime, 'config' | 'models' |
     const outputReserve = decision.features.requestedOutputTokens ?? runtime.config.limits.reserveOutputTokens;
     const reservation = {
       tokens: decision.features.promptTokens + outputReserve,
-      spendMicros: costMicros(decision.model.pricing, { promptTokens: decision.features.promptTokens, completionTokens: outputReserve, cachedTokens: 0 }),
+      spendMicros: costMicros(decision.model.pricing, {
+        promptTokens: decision.features.promptTokens,
+        completionTokens: outputReserve,
+        cachedTokens: 0,
+      }),
     };
 
     let admission: Admission;
     try {
-      admission = await admit(runtime.limits, limits, { keyId: key.id, tenant: key.tenant }, reservation, state.receivedAt.getTime());
+      admission = await admit(
+        runtime.limits,
+        limits,
+        { keyId: key.id, tenant: key.tenant },
+        reservation,
+        state.receivedAt.getTime(),
+      );
     } catch (error) {
       if (error instanceof RouterError) {
         runtime.counters.increment(error.statusCode === 429 ? `limits.rejected.${error.code}` : 'limits.error');
         throw error;
       }
       runtime.counters.increment('limits.store_error');
-      runtime.logger.error('rate-limit store unavailable', { requestId: state.requestId, failMode: runtime.config.limits.onStoreError, error: error as Error });
+      runtime.logger.error('rate-limit store unavailable', {
+        requestId: state.requestId,
+        failMode: runtime.config.limits.onStoreError,
+        error: error as Error,
+      });
       if (runtime.config.limits.onStoreError === 'open') return;
-      throw new ServiceUnavailableError('Rate limits cannot be checked right now; try again shortly.', { code: 'limits_unavailable', cause: error });
+      throw new ServiceUnavailableError('Rate limits cannot be checked right now; try again shortly.', {
+        code: 'limits_unavailable',
+        cause: error,
+      });
     }
     state.admission = admission;
     Object.assign(state.responseHeaders, admission.headers);
