@@ -15,8 +15,8 @@ export const COMPLEX_INTENT = new RegExp(
     String.raw`\b(variance|expected (value|number)|probability|statistic\w*|significan\w*|confound\w*|interference|randomi[sz]\w*|forecast\w*)\b`,
     String.raw`\b(risks?|liabilit\w*|indemn\w*|gdpr|erasure|compliance|auditors?)\b`,
     String.raw`\b(why can't|walk through|justify|rigorous\w*|explicit (bounds|numbers))\b`,
-    String.raw`(证明|推导|分布式|一致性|并发|算法|复杂度|时钟回拨|权衡|方案)`,
-    String.raw`(証明|並行|競合|メモリモデル|アルゴリズム|計算量|原因を説明)`,
+    '(证明|推导|分布式|一致性|并发|算法|复杂度|时钟回拨|权衡|方案)',
+    '(証明|並行|競合|メモリモデル|アルゴリズム|計算量|原因を説明)',
     String.raw`(доказ\w*|алгоритм\w*|сложност\w*)`,
   ].join('|'),
   'giu',
@@ -27,7 +27,7 @@ export const CONTENT_INTENT = new RegExp(
   [
     String.raw`\b(write|draft|compose|rewrite|summari[sz]e|summary|explain|describe|implement|refactor|review|compare|design|convert this|turn this into|extract the fields)\b`,
     String.raw`\b(function|script|component|tests?|unit tests?|query|schema|email|letter|memo|story|description|bullets?|formula|cover letter|newsletter)\b`,
-    String.raw`(解释|总结|摘要|要約|説明|箇条書き|erkläre|schreibe|fasse|redacta|escribe|explica|напиши|объясни)`,
+    '(解释|总结|摘要|要約|説明|箇条書き|erkläre|schreibe|fasse|redacta|escribe|explica|напиши|объясни)',
   ].join('|'),
   'giu',
 );
@@ -38,7 +38,7 @@ export const SIMPLE_INTENT = new RegExp(
     String.raw`\b(translate|translation|what'?s the (timestamp|deadline|command|port|date|time)|which port|what time|what do(es)? .{1,40} (mean|stand for)|what language|how many|is \d+ a|yes or no|one-liner|regex to|snake_case|camelcase|alphabeti[sz]ed?|bulleted list|fix the grammar|grammar|spelling|give (this|it) a title|title for|sentiment|positive or negative|find .{1,30}(number|email|phone)|pull the email|umbrella|weather)\b`,
     String.raw`^\s*(hi|hello|hey|thanks|thank you|ok|okay)\b`,
     String.raw`\b(convert \d|as a percentage|to celsius|to fahrenheit)\b`,
-    String.raw`(翻译|翻訳|英語|übersetze|cuántos|صنّف)`,
+    '(翻译|翻訳|英語|übersetze|cuántos|صنّف)',
   ].join('|'),
   'giu',
 );

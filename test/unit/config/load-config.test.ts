@@ -44,12 +44,73 @@ describe('parseConfig defaults', () => {
     // Assess
     expect(config.aliases).toEqual({ auto: { strategy: 'complexity' } });
     expect(config.tiers).toEqual([
-      { name: 'simple', maxScore: 0.25 },
-      { name: 'standard', maxScore: 0.45 },
+      { name: 'simple', maxScore: 0.12 },
+      { name: 'standard', maxScore: 0.3 },
       { name: 'complex', maxScore: 1 },
     ]);
     expect(config.defaults).toEqual({ limits: { rpm: 60, tpm: 100_000 } });
     expect(config.server).toEqual({ maxBodyBytes: 4 * 1024 * 1024, keyCacheTtlSeconds: 30 });
+  });
+
+  test('the config gets a routing section with no rules, the default scoring, retries, breaker and deadline', () => {
+    // Act
+    const config = parseConfig({ models: [{ id: 'm', provider: 'mock' }] });
+
+    // Assess
+    expect(config.routing).toEqual({
+      rules: [],
+      scoring: {
+        complexIntent: { weight: 0.4, half: 1 },
+        contentIntent: { weight: 0.2, half: 1 },
+        simpleIntent: { weight: -0.3, half: 0.5 },
+        taskChars: { weight: 0.2, half: 400 },
+        code: { weight: 0.1, half: 0.5 },
+        math: { weight: 0.2, half: 1 },
+        promptTokens: { weight: 0.05, half: 2_000 },
+        turns: { weight: 0.05, half: 4 },
+        outputTokens: { weight: 0.1, half: 1_000 },
+        tools: 0.03,
+        json: 0.03,
+      },
+      retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 },
+      breaker: { failureThreshold: 5, coolDownMs: 30_000 },
+      deadlineMs: 120_000,
+    });
+  });
+
+  test('a partial routing section keeps the defaults of the fields it omits', () => {
+    // Act
+    const config = parseConfig({
+      models: [{ id: 'm', provider: 'mock' }],
+      routing: { retry: { maxAttempts: 3 }, scoring: { tools: 0.1 }, premiumModel: 'm' },
+    });
+
+    // Assess
+    expect(config.routing.retry).toEqual({ maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 });
+    expect(config.routing.scoring.tools).toBe(0.1);
+    expect(config.routing.scoring.complexIntent).toEqual({ weight: 0.4, half: 1 });
+    expect(config.routing.breaker).toEqual({ failureThreshold: 5, coolDownMs: 30_000 });
+    expect(config.routing.premiumModel).toBe('m');
+  });
+
+  test('a rule gets an empty condition, and a fastest alias is accepted', () => {
+    // Act
+    const config = parseConfig({
+      models: [
+        { id: 'a', provider: 'mock', fallbacks: ['b'], expectedLatencyMs: 300 },
+        { id: 'b', provider: 'mock' },
+      ],
+      aliases: { fast: { strategy: 'fastest', models: ['a', 'b'] } },
+      routing: { rules: [{ name: 'everything-to-b', target: { model: 'b' } }] },
+    });
+
+    // Assess
+    expect(config.routing.rules).toEqual([{ name: 'everything-to-b', when: {}, target: { model: 'b' } }]);
+    expect(config.aliases).toEqual({ fast: { strategy: 'fastest', models: ['a', 'b'] } });
+    expect(config.models.map((model) => [model.id, model.fallbacks, model.expectedLatencyMs])).toEqual([
+      ['a', ['b'], 300],
+      ['b', [], undefined],
+    ]);
   });
 
   test('a partial server section keeps the defaults of the fields it omits', () => {
@@ -148,6 +209,116 @@ describe('parseConfig validation', () => {
 
     // Assess
     expect(error.problems).toEqual([problem]);
+  });
+
+  const MODEL = { id: 'm', provider: 'mock' };
+
+  test.each([
+    {
+      name: 'an unknown model in a model’s fallbacks',
+      input: { models: [{ ...MODEL, fallbacks: ['m', 'ghost'] }] },
+      problem: 'models[0].fallbacks[1]: unknown model "ghost"',
+    },
+    {
+      name: 'an unknown premium model',
+      input: { models: [MODEL], routing: { premiumModel: 'ghost' } },
+      problem: 'routing.premiumModel: unknown model "ghost"',
+    },
+    {
+      name: 'an unknown model as a rule’s target',
+      input: { models: [MODEL], routing: { rules: [{ name: 'r', target: { model: 'ghost' } }] } },
+      problem: 'routing.rules[0].target.model: unknown model "ghost"',
+    },
+    {
+      name: 'an unknown model in a rule’s chain',
+      input: { models: [MODEL], routing: { rules: [{ name: 'r', target: { chain: ['m', 'ghost'] } }] } },
+      problem: 'routing.rules[0].target.chain[1]: unknown model "ghost"',
+    },
+    {
+      name: 'an unknown model in a rule’s split',
+      input: { models: [MODEL], routing: { rules: [{ name: 'r', target: { split: [{ model: 'ghost', weight: 1 }] } }] } },
+      problem: 'routing.rules[0].target.split[0].model: unknown model "ghost"',
+    },
+    {
+      name: 'an unknown tier as a rule’s target',
+      input: { models: [MODEL], routing: { rules: [{ name: 'r', target: { tier: 'gold' } }] } },
+      problem: 'routing.rules[0].target.tier: unknown tier "gold" (tiers: simple, standard, complex)',
+    },
+    {
+      name: 'an unknown tier in a rule’s condition',
+      input: { models: [MODEL], routing: { rules: [{ name: 'r', when: { tiers: ['standard', 'gold'] }, target: { model: 'm' } }] } },
+      problem: 'routing.rules[0].when.tiers[1]: unknown tier "gold" (tiers: simple, standard, complex)',
+    },
+    {
+      name: 'an unknown alias in a rule’s condition',
+      input: { models: [MODEL], routing: { rules: [{ name: 'r', when: { aliases: ['fast'] }, target: { model: 'm' } }] } },
+      problem: 'routing.rules[0].when.aliases[0]: unknown alias "fast"',
+    },
+    {
+      name: 'a rule with two targets',
+      input: { models: [MODEL], routing: { rules: [{ name: 'r', target: { model: 'm', tier: 'simple' } }] } },
+      problem: 'routing.rules[0].target: Invalid input',
+    },
+    {
+      name: 'a duplicate tier',
+      input: {
+        models: [{ ...MODEL, tier: 'simple' }],
+        tiers: [
+          { name: 'simple', maxScore: 0.2 },
+          { name: 'simple', maxScore: 1 },
+        ],
+      },
+      problem: 'tiers[1].name: duplicate tier "simple"',
+    },
+    {
+      name: 'a target on a non-fixed alias',
+      input: { models: [MODEL], aliases: { auto: { strategy: 'complexity', target: 'm' } } },
+      problem: 'aliases.auto.target: only a fixed alias takes a target',
+    },
+    {
+      name: 'an alias with an empty models list',
+      input: { models: [MODEL], aliases: { auto: { strategy: 'fastest', models: [] } } },
+      problem: 'aliases.auto.models: Too small: expected array to have >=1 items',
+    },
+    {
+      name: 'a deadline above 14 minutes',
+      input: { models: [MODEL], routing: { deadlineMs: 900_000 } },
+      problem: 'routing.deadlineMs: Too big: expected number to be <=840000',
+    },
+  ])('reports $name', async ({ input, problem }) => {
+    // Act
+    const error = await configErrorOf(() => parseConfig(input));
+
+    // Assess
+    expect(error.problems).toEqual([problem]);
+  });
+
+  test('a model whose default tier is not among custom tiers is reported', async () => {
+    // Act
+    const error = await configErrorOf(() => parseConfig({ models: [MODEL], tiers: [{ name: 'only', maxScore: 1 }] }));
+
+    // Assess
+    expect(error.problems).toEqual(['models[0].tier: unknown tier "standard" (tiers: only)']);
+  });
+
+  test('a type error in the routing section does not hide the reference problems', async () => {
+    // Prepare
+    const input = {
+      models: [{ id: 'a', provider: 'mock', contextWindow: 'big', fallbacks: ['ghost'] }],
+      routing: { deadlineMs: 'soon', premiumModel: 'nope', rules: [{ name: 'r', target: { tier: 'gold' } }] },
+    };
+
+    // Act
+    const error = await configErrorOf(() => parseConfig(input));
+
+    // Assess
+    expect(error.problems).toEqual([
+      'models[0].contextWindow: Invalid input: expected number, received string',
+      'routing.deadlineMs: Invalid input: expected number, received string',
+      'models[0].fallbacks[0]: unknown model "ghost"',
+      'routing.premiumModel: unknown model "nope"',
+      'routing.rules[0].target.tier: unknown tier "gold" (tiers: simple, standard, complex)',
+    ]);
   });
 
   test.each(['env:OPENAI_API_KEY', 'env:_x1', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:openai-AbCdEf'])(

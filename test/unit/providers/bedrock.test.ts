@@ -361,7 +361,8 @@ describe('fromConverseOutput', () => {
       tool_calls: [{ id: 't', type: 'function', function: { name: 'now', arguments: '{}' } }],
     });
     expect(usage.estimated).toBe(true);
-    expect(usage.promptTokens).toBeGreaterThan(0);
+    // 3 + 4 + 5 ('What time is it?': four words and a symbol, 4.6).
+    expect(usage.promptTokens).toBe(12);
   });
 
   it('throws a protocol error when the output has no message', () => {
@@ -433,8 +434,8 @@ describe('translateConverseStream', () => {
     // Act
     const out = await collect(translateConverseStream(eventsOf(events), 'claude', chat({ messages: [user('Hi')] })));
 
-    // Assess
-    expect(out.at(-1)).toEqual({ type: 'usage', usage: expect.objectContaining({ estimated: true, completionTokens: 3 }) });
+    // Assess: the prompt is 3 + 4 + 1 ('Hi'), the streamed text two words ('Hello there').
+    expect(out.at(-1)).toEqual({ type: 'usage', usage: { promptTokens: 8, completionTokens: 2, cachedTokens: 0, estimated: true } });
   });
 
   it.each([

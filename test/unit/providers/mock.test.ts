@@ -65,9 +65,10 @@ describe('createMockProvider', () => {
           finish_reason: 'stop',
         },
       ],
-      usage: { prompt_tokens: 10, completion_tokens: 13, total_tokens: 23, prompt_tokens_details: { cached_tokens: 0 } },
+      usage: { prompt_tokens: 9, completion_tokens: 14, total_tokens: 23, prompt_tokens_details: { cached_tokens: 0 } },
     });
-    expect(result.usage).toEqual({ promptTokens: 10, completionTokens: 13, cachedTokens: 0, estimated: false });
+    // The prompt is 3 + 4 + 2 ('Hello there'); the reply is 11 words and 4 single symbols (. : " "): 13.4.
+    expect(result.usage).toEqual({ promptTokens: 9, completionTokens: 14, cachedTokens: 0, estimated: false });
   });
 
   test('the same request always gets the same completion', async () => {
@@ -132,7 +133,7 @@ describe('createMockProvider', () => {
     expect(choice?.finish_reason).toBe('tool_calls');
     expect(choice?.message.content).toBeNull();
     expect(choice?.message.tool_calls).toEqual([
-      { id: 'call_mock_3', type: 'function', function: { name: 'get_weather', arguments: '{"query":"Hello there"}' } },
+      { id: 'call_mock_2', type: 'function', function: { name: 'get_weather', arguments: '{"query":"Hello there"}' } },
     ]);
   });
 
@@ -169,19 +170,41 @@ describe('createMockProvider', () => {
     // Act
     const result = await provider.complete(request({ [field]: value }), target, options());
 
-    // Assess
-    expect(result.completion.choices[0]?.message.content).toBe('This is a mock reply');
+    // Assess: five words; the space after the fifth costs nothing, the 'f' of the sixth would.
+    expect(result.completion.choices[0]?.message.content).toBe('This is a mock reply ');
     expect(result.completion.choices[0]?.finish_reason).toBe('length');
     expect(result.usage.completionTokens).toBe(5);
   });
 
-  test('a max_tokens the reply fits in keeps finish_reason stop', async () => {
+  test('a max_tokens the reply fits in exactly keeps finish_reason stop', async () => {
+    // Act
+    const result = await provider.complete(request({ max_tokens: 14 }), target, options());
+
+    // Assess
+    expect(result.completion.choices[0]?.message.content).toBe('This is a mock reply from m. You said: "Hello there"');
+    expect(result.completion.choices[0]?.finish_reason).toBe('stop');
+    expect(result.usage.completionTokens).toBe(14);
+  });
+
+  test('a max_tokens one short of the reply cuts only the last character', async () => {
     // Act
     const result = await provider.complete(request({ max_tokens: 13 }), target, options());
 
-    // Assess
-    expect(result.completion.choices[0]?.finish_reason).toBe('stop');
+    // Assess: without the closing quote the reply is 12.8 tokens, with it 13.4.
+    expect(result.completion.choices[0]?.message.content).toBe('This is a mock reply from m. You said: "Hello there');
+    expect(result.completion.choices[0]?.finish_reason).toBe('length');
     expect(result.usage.completionTokens).toBe(13);
+  });
+
+  test.each([1, 2, 7, 12, 13, 14, 100])('with max_tokens %i the reply is a prefix using the whole allowance', async (cap) => {
+    // Act
+    const result = await provider.complete(request({ max_tokens: cap }), target, options());
+
+    // Assess: the estimate rises by at most one token per character, so the cut lands exactly on the cap.
+    const content = result.completion.choices[0]?.message.content ?? '';
+    expect('This is a mock reply from m. You said: "Hello there"'.startsWith(content)).toBe(true);
+    expect(result.usage.completionTokens).toBe(Math.min(cap, 14));
+    expect(result.completion.choices[0]?.finish_reason).toBe(cap < 14 ? 'length' : 'stop');
   });
 
   // Regression: the cut keeps `max_tokens * 4` characters, but a CJK character counts as one token, so
@@ -193,9 +216,10 @@ describe('createMockProvider', () => {
     // Act
     const result = await provider.complete(chat, target, options());
 
-    // Assess
+    // Assess: the English part is 9 words and 3 symbols (10.8); 12 CJK characters at 0.75 make 19.8, a 13th 20.55.
+    expect(result.completion.choices[0]?.message.content).toBe(`This is a mock reply from m. You said: "${'你好'.repeat(6)}`);
     expect(result.completion.choices[0]?.finish_reason).toBe('length');
-    expect(result.usage.completionTokens).toBeLessThanOrEqual(20);
+    expect(result.usage.completionTokens).toBe(20);
   });
 
   test('the stream spells out the completion and ends with exactly one usage event equal to its usage', async () => {
@@ -230,7 +254,7 @@ describe('createMockProvider', () => {
     const events = await collect(provider.stream(chat, target, options()));
 
     // Assess
-    expect(streamedText(events)).toBe('This is a mock reply');
+    expect(streamedText(events)).toBe('This is a mock reply ');
     expect(chunksOf(events).at(-1)?.choices[0]?.finish_reason).toBe('length');
     expect(usagesOf(events)).toEqual([completed.usage]);
   });
@@ -247,7 +271,7 @@ describe('createMockProvider', () => {
     expect(chunksOf(events).map((chunk) => [chunk.choices[0]?.delta, chunk.choices[0]?.finish_reason])).toEqual([
       [{ role: 'assistant', content: '' }, null],
       [
-        { tool_calls: [{ index: 0, id: 'call_mock_3', type: 'function', function: { name: 'get_weather', arguments: '' } }] },
+        { tool_calls: [{ index: 0, id: 'call_mock_2', type: 'function', function: { name: 'get_weather', arguments: '' } }] },
         null,
       ],
       [{ tool_calls: [{ index: 0, function: { arguments: '{"query":"Hello there"}' } }] }, null],

@@ -7,22 +7,26 @@ const features = (fields: Record<string, unknown>) => extractFeatures(chatReques
 const user = (content: unknown) => ({ role: 'user', content });
 
 describe('extractFeatures', () => {
-  test('a plain question has only its size and one turn', () => {
+  test('a plain question has its size, one turn and nothing else', () => {
     // Act
-    const result = features({ messages: [user('What time is it?')] });
+    const result = features({ messages: [user('Where is Paris?')] });
 
-    // Assess
+    // Assess: 3 + 4 + 4 (three words and a symbol, 3.6) prompt tokens.
     expect(result).toEqual({
       promptTokens: 11,
       requestedOutputTokens: undefined,
       turns: 1,
       codeBlocks: 0,
       mathSignals: 0,
-      reasoningSignals: 0,
+      complexIntent: 0,
+      contentIntent: 0,
+      simpleIntent: 0,
+      taskChars: 15,
       hasTools: false,
       hasImages: false,
       wantsJson: false,
-      lastUserChars: 16,
+      lastUserChars: 15,
+      language: 'en',
     });
   });
 
@@ -40,6 +44,7 @@ describe('extractFeatures', () => {
     // Assess
     expect(result.turns).toBe(2);
     expect(result.lastUserChars).toBe(6);
+    expect(result.taskChars).toBe(6);
   });
 
   test.each([
@@ -51,6 +56,77 @@ describe('extractFeatures', () => {
 
     // Assess
     expect(result.requestedOutputTokens).toBe(expected);
+  });
+
+  test.each([
+    { text: 'Prove that the algorithm is optimal', complex: 3, content: 0, simple: 0 },
+    { text: 'Write an email to my landlord', complex: 0, content: 2, simple: 0 },
+    { text: 'Explain the race condition in this function', complex: 1, content: 2, simple: 0 },
+    { text: 'Translate this to French', complex: 0, content: 0, simple: 1 },
+    { text: 'What time is it?', complex: 0, content: 0, simple: 1 },
+    { text: 'hi', complex: 0, content: 0, simple: 1 },
+    // A greeting counts only at the start of the message.
+    { text: 'Say hi to Bob', complex: 0, content: 0, simple: 0 },
+    { text: '请证明这个算法的复杂度', complex: 3, content: 0, simple: 0 },
+    { text: 'Where is Paris?', complex: 0, content: 0, simple: 0 },
+  ])('"$text" has $complex complex, $content content and $simple simple task words', ({ text, complex, content, simple }) => {
+    // Act
+    const result = features({ messages: [user(text)] });
+
+    // Assess
+    expect([result.complexIntent, result.contentIntent, result.simpleIntent]).toEqual([complex, content, simple]);
+  });
+
+  test('counts task words only in the last user message', () => {
+    // Act
+    const earlier = features({
+      messages: [user('Prove the theorem and write the summary.'), { role: 'assistant', content: 'Done.' }, user('ok')],
+    });
+    const last = features({
+      messages: [user('ok'), { role: 'assistant', content: 'Done.' }, user('Prove the theorem and write the summary.')],
+    });
+
+    // Assess
+    expect([earlier.complexIntent, earlier.contentIntent, earlier.simpleIntent]).toEqual([0, 0, 1]);
+    expect([last.complexIntent, last.contentIntent, last.simpleIntent]).toEqual([2, 2, 0]);
+  });
+
+  test('the task leaves out fenced code: its words are not task words and its characters not task characters', () => {
+    // Act
+    const result = features({ messages: [user('Review this:\n```\n// prove the algorithm is optimal\nfunction f() {}\n```')] });
+
+    // Assess: the task is 'Review this:\n' and the space that replaces the block.
+    expect(result.complexIntent).toBe(0);
+    expect(result.contentIntent).toBe(1);
+    expect(result.taskChars).toBe(14);
+    expect(result.lastUserChars).toBe(70);
+  });
+
+  test('a long message’s task is its first and last 500 characters; pasted material in between is ignored', () => {
+    // Prepare: 1,447 characters, with task words only in the middle.
+    const text = `Summarize this log.\n${'.'.repeat(700)}prove the theorem${'.'.repeat(700)}\nBe brief.`;
+
+    // Act
+    const result = features({ messages: [user(text)] });
+
+    // Assess: 500 + a newline + 500 characters; the maths signs still count over the whole message.
+    expect(result.lastUserChars).toBe(1_447);
+    expect(result.taskChars).toBe(1_001);
+    expect(result.complexIntent).toBe(0);
+    expect(result.contentIntent).toBe(1);
+    expect(result.mathSignals).toBe(2);
+  });
+
+  test.each([
+    { chars: 1_250, taskChars: 1_250 },
+    { chars: 1_251, taskChars: 1_001 },
+  ])('a message of $chars characters has $taskChars task characters', ({ chars, taskChars }) => {
+    // Act
+    const result = features({ messages: [user(`Summarize this: ${'.'.repeat(chars - 16)}`)] });
+
+    // Assess
+    expect(result.lastUserChars).toBe(chars);
+    expect(result.taskChars).toBe(taskChars);
   });
 
   test('counts fenced code blocks', () => {
@@ -79,28 +155,52 @@ describe('extractFeatures', () => {
     expect(result.codeBlocks).toBe(1);
   });
 
-  test('counts maths signals anywhere in the conversation', () => {
+  test('code in earlier messages does not count', () => {
+    // Act
+    const result = features({
+      messages: [user('Fix this:\n```\nimport os\n```'), { role: 'assistant', content: '```\nimport sys\n```' }, user('thanks')],
+    });
+
+    // Assess
+    expect(result.codeBlocks).toBe(0);
+  });
+
+  test.each([
+    { text: '\\frac{1}{2} + \\sum', signals: 2 },
+    { text: '∀x ∃y', signals: 2 },
+    { text: 'Is the matrix invertible? Find its eigenvalues.', signals: 2 },
+    { text: 'Compute 17 mod 5', signals: 1 },
+    // Plain arithmetic is not maths in this sense.
+    { text: '3 + 4 * 2 = 14', signals: 0 },
+  ])('"$text" has $signals maths signals', ({ text, signals }) => {
+    // Act
+    const result = features({ messages: [user(text)] });
+
+    // Assess
+    expect(result.mathSignals).toBe(signals);
+  });
+
+  test('counts maths signals only in the last user message', () => {
     // Act
     const result = features({
       messages: [{ role: 'system', content: 'Use \\frac for fractions.' }, user('Prove the theorem that 2^3 = 8.')],
     });
 
-    // Assess
-    expect(result.mathSignals).toBe(4);
+    // Assess: prove and theorem; neither the system message’s \frac nor 2^3 counts.
+    expect(result.mathSignals).toBe(2);
   });
 
-  test('counts reasoning signals only in the last user message', () => {
+  test.each([
+    { text: 'What is the capital of France?', language: 'en' },
+    { text: 'Bonjour, comment ça va?', language: 'latin' },
+    { text: '请证明这个算法的复杂度', language: 'cjk' },
+    { text: 'Привет, как дела?', language: 'cyrillic' },
+  ])('detects the language of the last user message: $language', ({ text, language }) => {
     // Act
-    const earlier = features({
-      messages: [user('Analyze and compare these.'), { role: 'assistant', content: 'Done.' }, user('ok')],
-    });
-    const last = features({
-      messages: [user('ok'), { role: 'assistant', content: 'Done.' }, user('Analyze and compare these.')],
-    });
+    const result = features({ messages: [user('hello there, how are you?'), { role: 'assistant', content: 'ok' }, user(text)] });
 
     // Assess
-    expect(earlier.reasoningSignals).toBe(0);
-    expect(last.reasoningSignals).toBe(2);
+    expect(result.language).toBe(language);
   });
 
   test('notices tools, images and a JSON response format', () => {
@@ -139,7 +239,10 @@ describe('requiredCapabilities', () => {
     turns: 1,
     codeBlocks: 0,
     mathSignals: 0,
-    reasoningSignals: 0,
+    complexIntent: 0,
+    contentIntent: 0,
+    simpleIntent: 0,
+    taskChars: 2,
     hasTools: false,
     hasImages: false,
     wantsJson: false,

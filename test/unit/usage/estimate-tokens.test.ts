@@ -5,22 +5,77 @@ import { estimatePromptTokens, estimateTextTokens, estimateUsage } from '#shared
 const request = (messages: unknown[], fields: Record<string, unknown> = {}): ChatRequest =>
   chatRequestSchema.parse({ model: 'm', messages, ...fields });
 
+/** 28 characters, 14 of them digits: an id or base64 run where BPE finds few merges. */
+const BLOB = 'A1B2C3D4E5F6G7H8I9J0K1L2M3N4';
+
 describe('estimateTextTokens', () => {
+  // Each expectation is worked out from the pricing rules in the comment next to it.
   test.each([
-    { text: '', tokens: 0 },
-    { text: 'a', tokens: 1 },
-    { text: 'abcd', tokens: 1 },
-    { text: 'abcde', tokens: 2 },
-    { text: 'Hello, world!', tokens: 4 },
-    { text: '你好', tokens: 2 },
-    { text: '你好世界', tokens: 4 },
-    { text: 'こんにちは', tokens: 5 },
-    { text: '안녕하세요', tokens: 5 },
-    { text: '你好ab', tokens: 3 },
-    { text: '你好abcde', tokens: 4 },
+    { text: '', tokens: 0 }, // nothing at all
+    { text: 'a', tokens: 1 }, // one word
+    { text: 'abcd', tokens: 1 }, // one word under 8 letters
+    { text: 'abcde', tokens: 1 }, // still one word, not chars / 4
+    { text: 'abcdefgh', tokens: 2 }, // 1 + floor(8 / 8)
+    { text: 'abcdefghijklmnopqrstuvwxyz', tokens: 4 }, // 1 + floor(26 / 8): long, but no digits, so not a blob
+    { text: 'Hello, world!', tokens: 4 }, // 2 words + 2 single symbols: 2 + 0.6 + 0.6 = 3.2
+    { text: 'getUserById', tokens: 4 }, // 1 + floor(11 / 8) + 0.5 * 3 inner capitals = 3.5
+    { text: 'parseHTTPResponse', tokens: 4 }, // 1 + floor(17 / 8) + 0.5 * 1: capitals after capitals are not inner
+    { text: '7', tokens: 1 }, // ceil(1 / 3)
+    { text: '2024', tokens: 2 }, // ceil(4 / 3)
+    { text: '1234567', tokens: 3 }, // ceil(7 / 3)
+    { text: '!==', tokens: 2 }, // 0.6 + 0.4 * 2 = 1.4
+    { text: '=> {}', tokens: 2 }, // two symbol runs of 2: 1 + 1
+    { text: 'a\n\n\nb', tokens: 3 }, // a run of newlines is one token between two words
+    { text: '你好', tokens: 2 }, // 2 * 0.75 = 1.5
+    { text: '你好世界', tokens: 3 }, // 4 * 0.75
+    { text: 'こんにちは', tokens: 4 }, // 5 * 0.75 = 3.75
+    { text: '안녕하세요', tokens: 4 }, // 5 * 0.75 = 3.75
+    { text: '你好ab', tokens: 3 }, // 1.5 + 1
+    { text: '你好abcde', tokens: 3 }, // 1.5 + 1
+    { text: 'مرحبا', tokens: 2 }, // an Arabic run of 5: 1 + floor(5 / 3)
+    { text: 'สวัสดี', tokens: 3 }, // a Thai run of 6 code points: 1 + floor(6 / 3)
+    { text: BLOB, tokens: 13 }, // 28 / 2.3 = 12.17
+    { text: `key: ${BLOB} end`, tokens: 15 }, // 12.17 for the blob + key, ':' and end: 1 + 0.6 + 1
+    { text: 'A1B2C3D4E5F6G7H8I9J0K1L2', tokens: 11 }, // exactly 24 characters with digits: 24 / 2.3 = 10.43
+    { text: 'A1B2C3D4E5F6G7H8I9J0K1L', tokens: 23 }, // 23 characters is no blob: 12 letters + 11 digit runs
   ])('$text -> $tokens', ({ text, tokens }) => {
     // Assess
     expect(estimateTextTokens(text)).toBe(tokens);
+  });
+
+  test('text up to 100,000 characters is counted in full', () => {
+    // Prepare: 'abcd ' is one word, so 20,000 of them are 100,000 characters and 20,000 tokens.
+    const text = 'abcd '.repeat(20_000);
+
+    // Act
+    const tokens = estimateTextTokens(text);
+
+    // Assess
+    expect(text.length).toBe(100_000);
+    expect(tokens).toBe(20_000);
+  });
+
+  test.each([
+    { repeats: 20_001, tokens: 20_001 },
+    { repeats: 40_000, tokens: 40_000 },
+    { repeats: 200_000, tokens: 200_000 },
+  ])('a longer text is estimated from its first 100,000 characters, scaled linearly: $repeats words', ({ repeats, tokens }) => {
+    // Act
+    const estimate = estimateTextTokens('abcd '.repeat(repeats));
+
+    // Assess
+    expect(estimate).toBe(tokens);
+  });
+
+  test('only the first 100,000 characters of a longer text are looked at', () => {
+    // Prepare: 50,000 one-letter words (100,000 characters), then 100,000 CJK characters.
+    const text = `${'a '.repeat(50_000)}${'你'.repeat(100_000)}`;
+
+    // Act
+    const tokens = estimateTextTokens(text);
+
+    // Assess: the prefix's 50,000 tokens, doubled; the CJK tail (75,000 tokens on its own) is not sampled.
+    expect(tokens).toBe(100_000);
   });
 });
 
@@ -34,7 +89,7 @@ describe('estimatePromptTokens', () => {
       ]),
     );
 
-    // Assess: 3 + (4 + 1) + (4 + 2)
+    // Assess: 3 + (4 + 1) + (4 + 1 + floor(8 / 8))
     expect(tokens).toBe(14);
   });
 
@@ -87,8 +142,9 @@ describe('estimatePromptTokens', () => {
       ]),
     );
 
-    // Assess: 3 + (4 + 1) + (4 + 0 + ceil(11 / 4) + 3) + (4 + 1)
-    expect(tokens).toBe(23);
+    // Assess: 'look{"q":1}' is look, '{"', q, '":', 1 and '}': 1 + 1 + 1 + 1 + 1 + 0.6, rounded up to 6.
+    // 3 + (4 + 1) + (4 + 0 + 6 + 3) + (4 + 1)
+    expect(tokens).toBe(26);
   });
 
   test('counts the tool definitions as their JSON', () => {
@@ -99,8 +155,10 @@ describe('estimatePromptTokens', () => {
     // Act
     const tokens = estimatePromptTokens(chat);
 
-    // Assess
-    expect(tokens).toBe(8 + Math.ceil(JSON.stringify(tools).length / 4));
+    // Assess: [{"type":"function","function":{"name":"lookup"}}] is 5 words (type, name and lookup 1 each,
+    // function 2 each: 7) and 6 symbol runs ('[{"' 1.4, '":"' 1.4, '","' 1.4, '":{"' 1.8, '":"' 1.4,
+    // '"}}]' 1.8: 9.2), 16.2 rounded up to 17. 3 + (4 + 1) + 17
+    expect(tokens).toBe(25);
   });
 });
 
@@ -111,5 +169,13 @@ describe('estimateUsage', () => {
 
     // Assess
     expect(usage).toEqual({ promptTokens: 8, completionTokens: 4, cachedTokens: 0, estimated: true });
+  });
+
+  test('an empty completion counts no tokens', () => {
+    // Act
+    const usage = estimateUsage(request([{ role: 'user', content: 'abcd' }]), '');
+
+    // Assess
+    expect(usage.completionTokens).toBe(0);
   });
 });
