@@ -115,8 +115,18 @@ export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker
     features: RequestFeatures,
   ): ModelConfig[] => {
     switch (alias.strategy) {
-      case 'fixed':
-        return [byId(alias.target ?? ''), ...candidates.filter((model) => model.id !== alias.target)];
+      case 'fixed': {
+        // The pinned model first, then the others nearest its tier (no silent jump to the cheapest).
+        const target = byId(alias.target ?? '');
+        return [
+          target,
+          ...orderForTier(
+            candidates.filter((model) => model.id !== target.id),
+            target.tier,
+            features,
+          ),
+        ];
+      }
       case 'cheapest':
         return [...candidates].sort(byCost(features));
       case 'fastest':

@@ -246,7 +246,10 @@ describe('parseConfig validation', () => {
     },
     {
       name: 'an unknown tier in a rule’s condition',
-      input: { models: [MODEL], routing: { rules: [{ name: 'r', when: { tiers: ['standard', 'gold'] }, target: { model: 'm' } }] } },
+      input: {
+        models: [MODEL],
+        routing: { rules: [{ name: 'r', when: { tiers: ['standard', 'gold'] }, target: { model: 'm' } }] },
+      },
       problem: 'routing.rules[0].when.tiers[1]: unknown tier "gold" (tiers: simple, standard, complex)',
     },
     {

@@ -435,7 +435,10 @@ describe('translateConverseStream', () => {
     const out = await collect(translateConverseStream(eventsOf(events), 'claude', chat({ messages: [user('Hi')] })));
 
     // Assess: the prompt is 3 + 4 + 1 ('Hi'), the streamed text two words ('Hello there').
-    expect(out.at(-1)).toEqual({ type: 'usage', usage: { promptTokens: 8, completionTokens: 2, cachedTokens: 0, estimated: true } });
+    expect(out.at(-1)).toEqual({
+      type: 'usage',
+      usage: { promptTokens: 8, completionTokens: 2, cachedTokens: 0, estimated: true },
+    });
   });
 
   it.each([

@@ -141,7 +141,8 @@ describe('complexityScore', () => {
     { prompt: 'Translate this to French: good morning', score: 0, tier: 'simple' },
     { prompt: 'Write a short email to my team about the new office hours', score: 0.159, tier: 'standard' },
     {
-      prompt: "Prove there are infinitely many primes p ≡ 3 mod 4 and derive the algorithm's complexity, explaining the trade-offs",
+      prompt:
+        "Prove there are infinitely many primes p ≡ 3 mod 4 and derive the algorithm's complexity, explaining the trade-offs",
       score: 0.515,
       tier: 'complex',
     },
@@ -162,7 +163,8 @@ describe('complexityScore', () => {
         messages: [
           {
             role: 'user',
-            content: "Prove there are infinitely many primes p ≡ 3 mod 4 and derive the algorithm's complexity, explaining the trade-offs",
+            content:
+              "Prove there are infinitely many primes p ≡ 3 mod 4 and derive the algorithm's complexity, explaining the trade-offs",
           },
         ],
       }),

@@ -7,6 +7,8 @@ const request = (messages: unknown[], fields: Record<string, unknown> = {}): Cha
 
 /** 28 characters, 14 of them digits: an id or base64 run where BPE finds few merges. */
 const BLOB = 'A1B2C3D4E5F6G7H8I9J0K1L2M3N4';
+/** A 1x1 PNG in base64: 96 characters, 7 of them digits. */
+const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 describe('estimateTextTokens', () => {
   // Each expectation is worked out from the pricing rules in the comment next to it.
@@ -34,9 +36,12 @@ describe('estimateTextTokens', () => {
     { text: '你好abcde', tokens: 3 }, // 1.5 + 1
     { text: 'مرحبا', tokens: 2 }, // an Arabic run of 5: 1 + floor(5 / 3)
     { text: 'สวัสดี', tokens: 3 }, // a Thai run of 6 code points: 1 + floor(6 / 3)
-    { text: BLOB, tokens: 13 }, // 28 / 2.3 = 12.17
-    { text: `key: ${BLOB} end`, tokens: 15 }, // 12.17 for the blob + key, ':' and end: 1 + 0.6 + 1
-    { text: 'A1B2C3D4E5F6G7H8I9J0K1L2', tokens: 11 }, // exactly 24 characters with digits: 24 / 2.3 = 10.43
+    { text: BLOB, tokens: 17 }, // 28 / 1.7 = 16.47
+    { text: PNG_BASE64, tokens: 57 }, // 96 / 1.7 = 56.47
+    { text: `key: ${BLOB} end`, tokens: 20 }, // 16.47 for the blob + key, ':' and end: 1 + 0.6 + 1
+    { text: 'A1B2C3D4E5F6G7H8I9J0K1L2', tokens: 15 }, // exactly 24 characters with digits and capitals: 24 / 1.7 = 14.12
+    { text: 'user_profile_2024_v2_backup_table', tokens: 11 }, // not a blob (underscores): words, symbols and digit runs (o200k: 9)
+    { text: 'ab你好', tokens: 3 }, // the Latin word stops where the CJK starts: 1 + 0.75 + 0.75
     { text: 'A1B2C3D4E5F6G7H8I9J0K1L', tokens: 23 }, // 23 characters is no blob: 12 letters + 11 digit runs
   ])('$text -> $tokens', ({ text, tokens }) => {
     // Assess
