@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -6,6 +7,8 @@ import type { TableDefinition } from '#shared/store/tables.ts';
 
 export interface EmbeddedDynamo {
   endpoint: string;
+  /** Requests received per operation (`GetItem`, `UpdateItem`...), for benchmarks. */
+  calls: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -17,11 +20,20 @@ export const startEmbeddedDynamo = async (options: { path?: string } = {}): Prom
     updateTableMs: 0,
     ...(options.path ? { path: options.path } : {}),
   });
+  const calls = new Map<string, number>();
+  server.on('request', (request: IncomingMessage) => {
+    const operation =
+      String(request.headers['x-amz-target'] ?? 'unknown')
+        .split('.')
+        .at(-1) ?? 'unknown';
+    calls.set(operation, (calls.get(operation) ?? 0) + 1);
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    calls,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -52,6 +52,8 @@ export interface LocalServer {
   port: number;
   runtime: RouterRuntime;
   dynamoEndpoint: string;
+  /** DynamoDB requests the embedded server received, per operation. */
+  dynamoCalls: Map<string, number>;
   tableName: (table: TableDefinition) => string;
   close(): Promise<void>;
 }
@@ -140,6 +142,7 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       port,
       runtime,
       dynamoEndpoint: dynamo.endpoint,
+      dynamoCalls: dynamo.calls,
       tableName,
       close: async () => {
         listening.closeAllConnections();
