@@ -7,13 +7,19 @@ import { parseConfig } from '#shared/config/load-config.ts';
 import type { SecretFetcher } from '#shared/config/resolve-secrets.ts';
 import type { ConfigInput, RouterConfig } from '#shared/config/schema.ts';
 import { PayloadTooLargeError, toOpenAIError } from '#shared/errors.ts';
+import { createEventBridgePublisher } from '#shared/events/event-publisher.ts';
+import { createEventBridgeClient } from '#shared/events/eventbridge-client.ts';
+import { DEFAULT_EVENT_SOURCE } from '#shared/events/usage-event.ts';
+import { Counters } from '#shared/observability/counters.ts';
 import type { ProviderRegistry } from '#shared/providers/registry.ts';
 import { createRuntime, type RouterRuntime } from '#shared/runtime.ts';
 import { createDynamoClient } from '#shared/store/dynamo-client.ts';
-import { keysTable, limitsTable, type TableDefinition, tableDefinitions } from '#shared/store/tables.ts';
+import { keysTable, limitsTable, type TableDefinition, tableDefinitions, usageTable } from '#shared/store/tables.ts';
 import { lambdaContext, toApiGatewayEvent } from './api-gateway-event.ts';
 import { installAwsLambdaShim, LocalResponseStream, type StreamingHandler } from './awslambda-shim.ts';
 import { type EmbeddedDynamo, ensureTables, startEmbeddedDynamo } from './embedded-dynamodb.ts';
+import type { LocalEventBus } from './event-bus.ts';
+import { type QueueSettings, startConsumers } from './local-consumers.ts';
 
 /** API Gateway refuses payloads over 10 MB before the Lambda sees them; so does the local server. */
 const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -36,6 +42,8 @@ export interface LocalServerOptions {
   logLevel?: LogLevel;
   /** Called after each request with a compact summary (the live line of `npm start`). */
   onRequest?: (line: RequestLine) => void;
+  /** Queue timings of the local event bus (tests shorten them). */
+  queues?: QueueSettings;
 }
 
 export interface RequestLine {
@@ -55,6 +63,14 @@ export interface LocalServer {
   /** DynamoDB requests the embedded server received, per operation. */
   dynamoCalls: Map<string, number>;
   tableName: (table: TableDefinition) => string;
+  /** The local EventBridge + SQS: archive, queues (incl. dead-letter queues), `idle()`. */
+  bus: LocalEventBus;
+  /**
+   * Resolves when every request has finished its work after the last byte (reconciliation,
+   * usage events) and the event consumers are quiet: a client sees the end of a response first.
+   */
+  idle(): Promise<void>;
+  /** Stops accepting requests, lets in-flight work finish, then stops everything. */
   close(): Promise<void>;
 }
 
@@ -93,15 +109,40 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
   const client = createDynamoClient({ endpoint: dynamo.endpoint });
   const tableName = (table: TableDefinition): string => `inference-router-local-${table.id}`;
   let server: Server | undefined;
+  let bus: LocalEventBus | undefined;
   try {
     await ensureTables(client, tableDefinitions, tableName);
     const logger = new Logger({ serviceName: 'inference-router', logLevel: options.logLevel ?? 'WARN' });
+    const counters = new Counters();
+    const env = options.env ?? process.env;
+    bus = await startConsumers({
+      config,
+      source: DEFAULT_EVENT_SOURCE,
+      dynamo: client,
+      usageTableName: tableName(usageTable),
+      env,
+      ...(options.fetchSecret ? { fetchSecret: options.fetchSecret } : {}),
+      logger,
+      counters,
+      ...(options.queues ? { queues: options.queues } : {}),
+    });
+    const busEndpoint = bus.endpoint;
     const runtime = await createRuntime({
       config,
-      env: options.env ?? process.env,
+      env,
       dynamo: client,
       keysTableName: tableName(keysTable),
       limitsTableName: tableName(limitsTable),
+      usageTableName: tableName(usageTable),
+      counters,
+      events: ({ logger: eventLogger }) =>
+        createEventBridgePublisher({
+          client: createEventBridgeClient(busEndpoint),
+          busName: 'local',
+          source: DEFAULT_EVENT_SOURCE,
+          logger: eventLogger,
+          counters,
+        }),
       adminKey: options.adminKey,
       logger,
       ...(options.fetchSecret ? { fetchSecret: options.fetchSecret } : {}),
@@ -109,7 +150,15 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     });
     const handler = createRouterHandler(runtime) as unknown as StreamingHandler;
 
+    let inFlight = 0;
+    const drained: Array<() => void> = [];
+    const idle = async (): Promise<void> => {
+      if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
+      await bus?.idle();
+      if (inFlight > 0) await idle();
+    };
     server = createServer(async (request, response) => {
+      inFlight += 1;
       const started = performance.now();
       response.socket?.setNoDelay(true);
       try {
@@ -131,6 +180,8 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
             ? { usage: response.getHeader('x-token-usage') as string }
             : {}),
         });
+        inFlight -= 1;
+        if (inFlight === 0) for (const resolve of drained.splice(0)) resolve();
       }
     });
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
@@ -143,16 +194,24 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       runtime,
       dynamoEndpoint: dynamo.endpoint,
       dynamoCalls: dynamo.calls,
+      bus,
+      idle,
       tableName,
       close: async () => {
+        const stopped = new Promise<void>((resolve) => listening.close(() => resolve()));
+        listening.closeIdleConnections();
+        // Bounded: a request stuck on a hanging upstream must not hold the shutdown forever.
+        await Promise.race([idle(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
         listening.closeAllConnections();
-        await new Promise<void>((resolve) => listening.close(() => resolve()));
+        await stopped;
+        await bus?.close();
         client.destroy();
         await dynamo.close();
       },
     };
   } catch (error) {
     server?.close();
+    await bus?.close();
     client.destroy();
     await dynamo.close();
     throw error;

@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resolveSecrets, type SecretFetcher } from './config/resolve-secrets.ts';
 import type { RouterConfig } from './config/schema.ts';
+import type { EventPublisher } from './events/event-publisher.ts';
 import { hashApiKey } from './keys/api-key.ts';
 import { KeyCache } from './keys/key-cache.ts';
 import { createKeysStore, type KeysStore } from './keys/keys-store.ts';
 import { createLimitsStore, type LimitsStore } from './limits/limits-store.ts';
+import { createUsageStore, type UsageStore } from './metering/usage-store.ts';
 import { Counters } from './observability/counters.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
 import type { ModelTarget } from './providers/types.ts';
@@ -29,6 +32,11 @@ export interface RouterRuntime {
   readonly latency: LatencyTracker;
   readonly limits: LimitsStore;
   readonly counters: Counters;
+  readonly usage: UsageStore;
+  /** Usage event publishing; absent when no event bus is configured. */
+  readonly events: EventPublisher | undefined;
+  /** Identifies the price table in usage events (a hash of every model's pricing). */
+  readonly priceVersion: string;
 }
 
 export interface RuntimeOptions {
@@ -37,6 +45,11 @@ export interface RuntimeOptions {
   dynamo: DynamoDBClient;
   keysTableName: string;
   limitsTableName: string;
+  usageTableName: string;
+  /** Shared with the local consumers, so `/admin/stats` sees their counts too. */
+  counters?: Counters;
+  /** Where usage events go; none means no events (e.g. a unit test). */
+  events?: (context: { logger: Logger; counters: Counters }) => EventPublisher;
   adminKey: string | undefined;
   logger: Logger;
   fetchSecret?: SecretFetcher;
@@ -57,7 +70,7 @@ export const createRuntime = async (options: RuntimeOptions): Promise<RouterRunt
     config.models.map((model) => [model.id, { config: model, ...(model.apiKey ? { apiKey: secrets.get(model.apiKey) } : {}) }]),
   );
   const latency = new LatencyTracker();
-  const counters = new Counters();
+  const counters = options.counters ?? new Counters();
   const breakers = new CircuitBreakers({
     ...config.routing.breaker,
     onTransition: (transition) => {
@@ -75,6 +88,12 @@ export const createRuntime = async (options: RuntimeOptions): Promise<RouterRunt
     providers: createProviderRegistry(options.providers),
     keys: createKeysStore(options.dynamo, options.keysTableName),
     limits: createLimitsStore(options.dynamo, options.limitsTableName),
+    usage: createUsageStore(options.dynamo, options.usageTableName),
+    events: options.events?.({ logger: options.logger, counters }),
+    priceVersion: createHash('sha256')
+      .update(JSON.stringify(config.models.map((model) => [model.id, model.pricing])))
+      .digest('hex')
+      .slice(0, 12),
     keyCache: new KeyCache({ ttlMs: config.server.keyCacheTtlSeconds * 1000 }),
     adminKeyHash: options.adminKey ? hashApiKey(options.adminKey) : undefined,
     logger: options.logger,

@@ -11,6 +11,7 @@ import { enforceLimits } from '#shared/middlewares/enforce-limits.ts';
 import { errorHandler } from '#shared/middlewares/error-handler.ts';
 import { matchRoute } from '#shared/middlewares/match-route.ts';
 import { parseBody } from '#shared/middlewares/parse-body.ts';
+import { publishUsage } from '#shared/middlewares/publish-usage.ts';
 import { requestId } from '#shared/middlewares/request-id.ts';
 import { responseHeaders } from '#shared/middlewares/response-headers.ts';
 import { routeModel } from '#shared/middlewares/route-model.ts';
@@ -35,6 +36,7 @@ export const createRouterHandler = (runtime: RouterRuntime) =>
   })
     .use(apiGatewayAdapter())
     .use(requestId())
+    .use(publishUsage(runtime))
     .use(responseHeaders())
     .use(errorHandler(runtime.logger))
     .use(matchRoute(routes))

@@ -2,6 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { loadConfig } from '#shared/config/load-config.ts';
 import { awsSecretFetcher } from '#shared/config/resolve-secrets.ts';
+import { createEventBridgePublisher } from '#shared/events/event-publisher.ts';
+import { createEventBridgeClient } from '#shared/events/eventbridge-client.ts';
+import { DEFAULT_EVENT_SOURCE } from '#shared/events/usage-event.ts';
 import { createRuntime, type RouterRuntime } from '#shared/runtime.ts';
 import { createDynamoClient } from '#shared/store/dynamo-client.ts';
 
@@ -10,6 +13,10 @@ const envSchema = z.object({
   ROUTER_CONFIG: z.string().optional(),
   KEYS_TABLE: z.string().min(1, 'KEYS_TABLE must name the API keys table'),
   LIMITS_TABLE: z.string().min(1, 'LIMITS_TABLE must name the rate-limit table'),
+  USAGE_TABLE: z.string().min(1, 'USAGE_TABLE must name the usage table'),
+  EVENT_BUS_NAME: z.string().min(1).optional(),
+  EVENT_SOURCE: z.string().min(1).default(DEFAULT_EVENT_SOURCE),
+  EVENTBRIDGE_ENDPOINT: z.url().optional(),
   DYNAMODB_ENDPOINT: z.url().optional(),
   ADMIN_KEY: z.string().min(16).optional(),
   ADMIN_KEY_SECRET_ARN: z.string().startsWith('arn:aws:secretsmanager:').optional(),
@@ -26,6 +33,19 @@ export const loadRuntimeFromEnv = async (rawEnv: NodeJS.ProcessEnv): Promise<Rou
     dynamo: createDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT }),
     keysTableName: env.KEYS_TABLE,
     limitsTableName: env.LIMITS_TABLE,
+    usageTableName: env.USAGE_TABLE,
+    ...(env.EVENT_BUS_NAME
+      ? {
+          events: ({ logger: eventLogger, counters }) =>
+            createEventBridgePublisher({
+              client: createEventBridgeClient(env.EVENTBRIDGE_ENDPOINT),
+              busName: env.EVENT_BUS_NAME as string,
+              source: env.EVENT_SOURCE,
+              logger: eventLogger,
+              counters,
+            }),
+        }
+      : {}),
     adminKey,
     logger,
   });

@@ -132,6 +132,16 @@ export const configSchema = z
       })
       .default({ maxBodyBytes: 4 * 1024 * 1024, keyCacheTtlSeconds: 30 }),
     routing: routingSchema,
+    /** Billing in Lago; without this section no usage is sent to Lago. */
+    lago: z
+      .strictObject({
+        /** Lago's API origin, e.g. `https://api.getlago.com` (the `/api/v1` path is added). */
+        baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+        apiKey: secretRefSchema,
+        /** The billable metric's code in Lago. */
+        eventCode: z.string().min(1).default('llm_usage'),
+      })
+      .optional(),
   })
   // `when`: run even when some fields failed, so one typo does not hide the reference problems.
   .superRefine((config, ctx) => checkReferences(config, ctx), { when: () => true });

@@ -6,6 +6,7 @@ import { chatCompletions } from '../handlers/chat-completions.ts';
 import { health } from '../handlers/health.ts';
 import { listModels, retrieveModel } from '../handlers/models.ts';
 import { routeInference, routeInferenceToChat } from '../handlers/route-inference.ts';
+import { adminUsage, tenantUsage } from '../handlers/usage.ts';
 import { createKeyRequestSchema, updateKeyRequestSchema } from '../keys/key-record.ts';
 import type { RouteSpec } from './route-spec.ts';
 
@@ -30,6 +31,8 @@ export const routes: readonly RouteSpec[] = [
     toChatRequest: routeInferenceToChat,
     handle: routeInference,
   },
+  { method: 'GET', path: '/v1/usage', auth: 'key', handle: tenantUsage },
+  { method: 'GET', path: '/admin/usage', auth: 'admin', handle: adminUsage },
   { method: 'POST', path: '/admin/keys', auth: 'admin', body: createKeyRequestSchema, handle: createKey },
   { method: 'GET', path: '/admin/keys', auth: 'admin', handle: listKeys },
   { method: 'GET', path: '/admin/keys/{id}', auth: 'admin', handle: getKey },

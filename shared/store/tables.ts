@@ -43,4 +43,18 @@ export const limitsTable: TableDefinition = {
   ttlAttribute: 'expiresAt',
 };
 
-export const tableDefinitions: readonly TableDefinition[] = [keysTable, limitsTable];
+/**
+ * Metering: per tenant, one aggregate item per day, key and model (`sk = day#2026-11-24#key#k#model#m`),
+ * and one short-lived marker per metered request (`pk = event#<requestId>`) that makes metering
+ * idempotent under EventBridge's at-least-once delivery and archive replays.
+ */
+export const usageTable: TableDefinition = {
+  id: 'usage',
+  envVar: 'USAGE_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [],
+  ttlAttribute: 'expiresAt',
+};
+
+export const tableDefinitions: readonly TableDefinition[] = [keysTable, limitsTable, usageTable];

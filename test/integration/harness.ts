@@ -4,6 +4,7 @@ import type { ConfigInput } from '#shared/config/schema.ts';
 import { createBedrockProvider } from '#shared/providers/bedrock.ts';
 import { FAKE_ANTHROPIC_KEY, type FakeAnthropic, startFakeAnthropic } from '#test/fixtures/fake-anthropic.ts';
 import { type FakeBedrock, startFakeBedrock } from '#test/fixtures/fake-bedrock.ts';
+import { FAKE_LAGO_KEY, type FakeLago, type FakeLagoOptions, startFakeLago } from '#test/fixtures/fake-lago.ts';
 import { FAKE_OPENAI_KEY, type FakeOpenAI, startFakeOpenAI } from '#test/fixtures/fake-openai.ts';
 
 // Starts the real local server (embedded DynamoDB, real router handler) wired to fake upstreams
@@ -16,6 +17,8 @@ export interface Harness {
   openaiUpstream: FakeOpenAI;
   anthropicUpstream: FakeAnthropic;
   bedrockUpstream: FakeBedrock;
+  /** The fake Lago, when the harness was started with `lago: true`. */
+  lago: FakeLago | undefined;
   /** Creates a key through the admin API, as an operator would. */
   createKey(body?: Record<string, unknown>): Promise<{ id: string; key: string }>;
   /** The official `openai` SDK pointed at the router: only `baseURL` and the key change. */
@@ -75,21 +78,27 @@ export interface HarnessOptions {
   server?: Partial<ConfigInput['server']>;
   /** Changes to the config before the router starts. */
   configure?: (config: ConfigInput) => void;
+  /** Start a fake Lago and bill to it. */
+  lago?: boolean | FakeLagoOptions;
 }
 
 export const startHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
   const openaiUpstream = await startFakeOpenAI();
   const anthropicUpstream = await startFakeAnthropic();
   const bedrockUpstream = await startFakeBedrock();
+  const lago = options.lago ? await startFakeLago(options.lago === true ? {} : options.lago) : undefined;
   const config = harnessConfig(openaiUpstream.url, anthropicUpstream.url, bedrockUpstream.url);
   if (options.server) config.server = { ...options.server };
   // Tests share upstreams across cases: a breaker tripped by one failure test must not leak into the next.
   config.routing = { breaker: { failureThreshold: 1000, coolDownMs: 1000 } };
+  if (lago) config.lago = { baseUrl: lago.url, apiKey: 'env:FAKE_LAGO_KEY', eventCode: 'llm_usage' };
   options.configure?.(config);
   const router = await startLocalServer({
     config,
     adminKey: ADMIN_KEY,
-    env: { FAKE_OPENAI_KEY, FAKE_ANTHROPIC_KEY },
+    env: { FAKE_OPENAI_KEY, FAKE_ANTHROPIC_KEY, FAKE_LAGO_KEY },
+    // Short queue timings, so retries and dead-lettering happen within a test.
+    queues: { batchWindowMs: 20, visibilityTimeoutMs: 30, maxReceiveCount: 3, targetAttempts: 2 },
     logLevel: 'SILENT',
     // Bedrock signs with SigV4: static test credentials instead of the default chain (env, profile, role).
     providers: {
@@ -107,6 +116,7 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
     openaiUpstream,
     anthropicUpstream,
     bedrockUpstream,
+    lago,
     async createKey(body = {}) {
       const response = await fetchRouter('/admin/keys', {
         method: 'POST',
@@ -124,6 +134,7 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
       await openaiUpstream.close();
       await anthropicUpstream.close();
       await bedrockUpstream.close();
+      await lago?.close();
     },
   };
 };
