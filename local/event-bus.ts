@@ -53,6 +53,8 @@ export interface LocalEventBus {
   archive: Array<EventBridgeEvent<string, unknown>>;
   /** Delivers an archived or hand-made event again, as an archive replay does. */
   replay(event: EventBridgeEvent<string, unknown>): void;
+  /** Failure injection: the next `count` PutEvents entries fail with `errorCode`, as EventBridge entries can. */
+  failNextEntries(count: number, errorCode?: string): void;
   /** Resolves when nothing is in flight and no queue holds a deliverable message. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -80,6 +82,8 @@ export const startLocalEventBus = async (options: LocalEventBusOptions): Promise
   const archive: Array<EventBridgeEvent<string, unknown>> = [];
   let inFlight = 0;
   let closed = false;
+  let entriesToFail = 0;
+  let injectedError = 'InternalFailure';
   let endpoint = '';
 
   const queue = (name: string): LocalQueue => {
@@ -210,6 +214,10 @@ export const startLocalEventBus = async (options: LocalEventBusOptions): Promise
         return;
       }
       const results = entries.map((entry) => {
+        if (entriesToFail > 0) {
+          entriesToFail -= 1;
+          return { ErrorCode: injectedError, ErrorMessage: 'injected failure' };
+        }
         let detail: unknown;
         try {
           detail = JSON.parse(String(entry.Detail));
@@ -290,6 +298,10 @@ export const startLocalEventBus = async (options: LocalEventBusOptions): Promise
     queueUrl: (name) => queue(name).url,
     archive,
     replay: (event) => deliver(event),
+    failNextEntries(count, errorCode = 'InternalFailure') {
+      entriesToFail = count;
+      injectedError = errorCode;
+    },
     async idle() {
       // Poll: deliveries are chained promises and timers; quiet means nothing in flight or due.
       for (;;) {

@@ -34,7 +34,7 @@ const matchesOne = (condition: unknown, value: unknown, present: boolean): boole
     const terms = matcher.numeric as unknown[];
     for (let i = 0; i < terms.length; i += 2) {
       const compare = NUMERIC[String(terms[i])];
-      if (!compare || !compare(value, Number(terms[i + 1]))) return false;
+      if (!compare?.(value, Number(terms[i + 1]))) return false;
     }
     return true;
   }
