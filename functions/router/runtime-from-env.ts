@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { loadConfig } from '#shared/config/load-config.ts';
-import { awsSecretFetcher } from '#shared/config/resolve-secrets.ts';
+import { awsSecretFetcher, withSecretEnvironment } from '#shared/config/resolve-secrets.ts';
 import { createEventBridgePublisher } from '#shared/events/event-publisher.ts';
 import { createEventBridgeClient } from '#shared/events/eventbridge-client.ts';
 import { DEFAULT_EVENT_SOURCE } from '#shared/events/usage-event.ts';
@@ -20,6 +20,8 @@ const envSchema = z.object({
   DYNAMODB_ENDPOINT: z.url().optional(),
   ADMIN_KEY: z.string().min(16).optional(),
   ADMIN_KEY_SECRET_ARN: z.string().startsWith('arn:aws:secretsmanager:').optional(),
+  /** A JSON secret of provider keys (`{"OPENAI_API_KEY": ...}`) that `env:` references also read. */
+  PROVIDER_SECRETS_ARN: z.string().startsWith('arn:aws:secretsmanager:').optional(),
 });
 
 export const loadRuntimeFromEnv = async (rawEnv: NodeJS.ProcessEnv): Promise<RouterRuntime> => {
@@ -29,7 +31,7 @@ export const loadRuntimeFromEnv = async (rawEnv: NodeJS.ProcessEnv): Promise<Rou
   const adminKey = env.ADMIN_KEY ?? (env.ADMIN_KEY_SECRET_ARN ? await awsSecretFetcher(env.ADMIN_KEY_SECRET_ARN) : undefined);
   return createRuntime({
     config,
-    env: rawEnv,
+    env: await withSecretEnvironment(rawEnv, env.PROVIDER_SECRETS_ARN),
     dynamo: createDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT }),
     keysTableName: env.KEYS_TABLE,
     limitsTableName: env.LIMITS_TABLE,

@@ -12,6 +12,30 @@ export const awsSecretFetcher: SecretFetcher = async (arn) => {
   return result.SecretString;
 };
 
+/**
+ * In AWS, provider keys live in one Secrets Manager secret holding a JSON object
+ * (`{"OPENAI_API_KEY": "..."}`), so the operator sets them after deploy without touching the config:
+ * its fields are added to the environment that `env:NAME` references read.
+ */
+export const withSecretEnvironment = async (
+  env: NodeJS.ProcessEnv,
+  secretArn: string | undefined,
+  fetchSecret: SecretFetcher = awsSecretFetcher,
+): Promise<NodeJS.ProcessEnv> => {
+  if (!secretArn) return env;
+  let values: unknown;
+  try {
+    values = JSON.parse(await fetchSecret(secretArn));
+  } catch (error) {
+    throw new ConfigError('secrets', [`${secretArn}: cannot read a JSON object of provider keys: ${(error as Error).message}`]);
+  }
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+    throw new ConfigError('secrets', [`${secretArn}: must hold a JSON object like {"OPENAI_API_KEY": "..."}`]);
+  }
+  const extra = Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
+  return { ...env, ...extra };
+};
+
 export interface SecretRequest {
   /** Where the reference appears, for the error message (e.g. `models[0].apiKey`). */
   label: string;
