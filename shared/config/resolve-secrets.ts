@@ -32,7 +32,9 @@ export const withSecretEnvironment = async (
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
     throw new ConfigError('secrets', [`${secretArn}: must hold a JSON object like {"OPENAI_API_KEY": "..."}`]);
   }
-  const extra = Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
+  const extra = Object.fromEntries(
+    Object.entries(values).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''),
+  );
   return { ...env, ...extra };
 };
 

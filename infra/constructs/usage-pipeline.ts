@@ -1,0 +1,92 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Archive, EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { usageRules } from '../../shared/events/rules.ts';
+
+export interface UsagePipelineProps {
+  envName: string;
+  source: string;
+  retain: boolean;
+  archiveRetentionDays: number;
+}
+
+/** Lago-sync takes up to 100 messages (Lago's batch size) and waits up to 5 s to fill a batch. */
+const LAGO_BATCH = 100;
+const LAGO_MAX_RECEIVES = 5;
+
+/**
+ * Where usage events go: a custom bus with an archive of every event (replayable), and the
+ * rules from shared/events/rules.ts (the same ones the local bus matches) to metering (a Lambda
+ * target with retries and a DLQ) and, when Lago is configured, to a queue that batches events for
+ * the Lago-sync Lambda (partial batch failures, a DLQ after 5 receives).
+ */
+export class UsagePipeline extends Construct {
+  readonly bus: EventBus;
+  readonly deadLetterQueues: Queue[] = [];
+  lagoQueue?: Queue;
+  lagoDeadLetterQueue?: Queue;
+
+  constructor(scope: Construct, id: string, props: UsagePipelineProps) {
+    super(scope, id);
+    this.bus = new EventBus(this, 'Bus', { eventBusName: `inference-router-${props.envName}` });
+    new Archive(this, 'Archive', {
+      sourceEventBus: this.bus,
+      eventPattern: { source: [props.source] },
+      retention: Duration.days(props.archiveRetentionDays),
+      description: 'Every usage event, for replays and backfills',
+    });
+  }
+
+  private queue(id: string, props: { visibilityTimeout?: Duration; deadLetterQueue?: Queue } = {}): Queue {
+    return new Queue(this, id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      ...(props.visibilityTimeout ? { visibilityTimeout: props.visibilityTimeout } : {}),
+      ...(props.deadLetterQueue ? { deadLetterQueue: { queue: props.deadLetterQueue, maxReceiveCount: LAGO_MAX_RECEIVES } } : {}),
+    });
+  }
+
+  private rule(ruleId: 'metering' | 'lago-sync', source: string): Rule {
+    const definition = usageRules.find((rule) => rule.id === ruleId);
+    if (!definition) throw new Error(`no usage rule ${ruleId}`);
+    return new Rule(this, `${ruleId === 'metering' ? 'Metering' : 'LagoSync'}Rule`, {
+      eventBus: this.bus,
+      description: definition.description,
+      eventPattern: definition.pattern(source) as Record<string, string[]>,
+    });
+  }
+
+  addMetering(fn: IFunction, source: string): void {
+    const dlq = this.queue('MeteringDeadLetters');
+    this.deadLetterQueues.push(dlq);
+    this.rule('metering', source).addTarget(
+      new LambdaFunction(fn, { deadLetterQueue: dlq, retryAttempts: 185, maxEventAge: Duration.hours(24) }),
+    );
+  }
+
+  addLagoSync(fn: IFunction, source: string, functionTimeout: Duration): void {
+    const dlq = this.queue('LagoDeadLetters');
+    const targetDlq = this.queue('LagoRuleDeadLetters');
+    // SQS wants the visibility timeout at least six times the function timeout for Lambda sources.
+    const queue = this.queue('LagoQueue', {
+      visibilityTimeout: Duration.seconds(functionTimeout.toSeconds() * 6),
+      deadLetterQueue: dlq,
+    });
+    this.deadLetterQueues.push(dlq, targetDlq);
+    this.rule('lago-sync', source).addTarget(
+      new SqsQueue(queue, { deadLetterQueue: targetDlq, retryAttempts: 185, maxEventAge: Duration.hours(24) }),
+    );
+    fn.addEventSource(
+      new SqsEventSource(queue, { batchSize: LAGO_BATCH, maxBatchingWindow: Duration.seconds(5), reportBatchItemFailures: true }),
+    );
+    this.lagoQueue = queue;
+    this.lagoDeadLetterQueue = dlq;
+  }
+}
+
+export const removalPolicyOf = (retain: boolean): RemovalPolicy => (retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
