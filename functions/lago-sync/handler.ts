@@ -21,7 +21,9 @@ const { config } = await loadConfig(env.ROUTER_CONFIG, { explicit: true });
 if (!config.lago) throw new Error('The router config has no "lago" section: there is nothing to sync.');
 // The Lago key is read like provider keys: `env:LAGO_API_KEY`, from the environment or the secret.
 const secretEnv = await withSecretEnvironment(process.env, env.PROVIDER_SECRETS_ARN);
-const apiKey = (await resolveSecrets([{ label: 'lago.apiKey', ref: config.lago.apiKey }], secretEnv)).get(config.lago.apiKey) as string;
+const apiKey = (await resolveSecrets([{ label: 'lago.apiKey', ref: config.lago.apiKey }], secretEnv)).get(
+  config.lago.apiKey,
+) as string;
 const sqs = new SQSClient(
   env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
 );
