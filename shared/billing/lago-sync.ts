@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { usageEventSchema } from '../events/usage-event.ts';
+import { DETAIL_TYPE_COMPLETED, usageEventSchema } from '../events/usage-event.ts';
 import type { Counters } from '../observability/counters.ts';
 import type { LagoSender } from './lago-client.ts';
 import { type LagoEvent, toLagoEvent } from './lago-event.ts';
@@ -83,6 +83,11 @@ export const syncToLago = async (records: readonly QueuedRecord[], deps: LagoSyn
       );
       continue;
     }
+    if (result.data['detail-type'] !== DETAIL_TYPE_COMPLETED) {
+      // Only served requests are billed; the rule filters failed ones out, this guards a misrouted one.
+      counters.increment('lago.skipped');
+      continue;
+    }
     const event = toLagoEvent(result.data.detail, deps.eventCode);
     if (!event) {
       await setAside(record, `missing_subscription: tenant ${result.data.detail.tenant} has no Lago subscription id`);
@@ -104,6 +109,11 @@ export const syncToLago = async (records: readonly QueuedRecord[], deps: LagoSyn
       const result = await deps.send(chunk.map((item) => item.event));
       if (result.ok) {
         counters.increment('lago.sent', chunk.length);
+        break;
+      }
+      if (result.status === 422 && !result.errorDetails) {
+        // Lago refused the batch without saying which event: resending cannot help, so keep its reason.
+        for (const item of chunk) await setAside(item.record, `lago_rejected: ${result.message}`);
         break;
       }
       if (result.status === 422 && result.errorDetails) {

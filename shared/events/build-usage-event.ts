@@ -38,7 +38,12 @@ export const buildUsageEvent = (
       ...(decision ? { tier: decision.tier, score: decision.score, reason: decision.reason } : {}),
       ...(decision?.rule ? { rule: decision.rule } : {}),
       attempts: calls.length,
-      fallbacks: new Set(calls.filter((attempt) => attempt.outcome === 'error').map((attempt) => attempt.model)).size,
+      // Models given up on: failed and not the one that finally served (a retry that succeeded is not a fallback).
+      fallbacks: new Set(
+        calls
+          .filter((attempt) => attempt.outcome === 'error' && attempt.model !== (served ? outcome.modelId : undefined))
+          .map((attempt) => attempt.model),
+      ).size,
       tried: tried.map((attempt) => ({ ...attempt })),
     },
     usage: outcome?.usage ?? { promptTokens: 0, completionTokens: 0, cachedTokens: 0, estimated: false },

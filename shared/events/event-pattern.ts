@@ -26,8 +26,13 @@ const matchesOne = (condition: unknown, value: unknown, present: boolean): boole
   if (typeof matcher.prefix === 'string') return typeof value === 'string' && value.startsWith(matcher.prefix);
   if (typeof matcher.suffix === 'string') return typeof value === 'string' && value.endsWith(matcher.suffix);
   if ('anything-but' in matcher) {
-    const excluded = Array.isArray(matcher['anything-but']) ? matcher['anything-but'] : [matcher['anything-but']];
-    return !excluded.includes(value);
+    const excluded = matcher['anything-but'];
+    if (isObject(excluded)) {
+      if (typeof excluded.prefix === 'string') return !(typeof value === 'string' && value.startsWith(excluded.prefix));
+      if (typeof excluded.suffix === 'string') return !(typeof value === 'string' && value.endsWith(excluded.suffix));
+      throw new Error(`unsupported event pattern matcher: ${JSON.stringify(condition)}`);
+    }
+    return !(Array.isArray(excluded) ? excluded : [excluded]).includes(value);
   }
   if (Array.isArray(matcher.numeric)) {
     if (typeof value !== 'number') return false;
@@ -53,5 +58,7 @@ export const matchesPattern = (pattern: EventPattern, event: Record<string, unkn
           : values.some((item) => matchesOne(option, item, present)),
       );
     }
+    // A nested pattern matches an object, or any object of an array (EventBridge flattens arrays).
+    if (Array.isArray(value)) return value.some((item) => isObject(item) && matchesPattern(condition as EventPattern, item));
     return isObject(value) && matchesPattern(condition as EventPattern, value);
   });

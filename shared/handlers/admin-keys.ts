@@ -33,7 +33,7 @@ export const createKey = async ({ state, runtime }: HandlerContext): Promise<Htt
 /** `GET /admin/keys?tenant=&limit=&after=`: no secrets, newest first within a tenant. */
 export const listKeys = async ({ state, runtime }: HandlerContext): Promise<HttpResponse> => {
   const query = listKeysQuerySchema.safeParse(state.http.query);
-  if (!query.success) throw validationError(query.error);
+  if (!query.success) throw validationError(query.error, 'query');
   const page = await runtime.keys.list(query.data);
   return jsonResponse(200, {
     object: 'list',

@@ -5,7 +5,14 @@ import { type HttpResponse, jsonResponse } from '../http/types.ts';
 import type { UsageRow } from '../metering/usage-store.ts';
 import { validationError } from '../middlewares/parse-body.ts';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  // Date.parse accepts 2026-02-30 (as March 2) and gives NaN for 2026-13-01: only real days pass.
+  .refine(
+    (value) => !Number.isNaN(Date.parse(value)) && new Date(value).toISOString().slice(0, 10) === value,
+    'not a calendar date',
+  );
 const querySchema = z.strictObject({
   from: day.optional(),
   to: day.optional(),
@@ -49,8 +56,9 @@ const report = async (
   query: z.infer<typeof querySchema>,
 ): Promise<HttpResponse> => {
   const today = state.receivedAt.toISOString().slice(0, 10);
-  const from = query.from ?? `${today.slice(0, 7)}-01`;
   const to = query.to ?? today;
+  // Without `from`, the month of `to` so far (month to date by default).
+  const from = query.from ?? `${to.slice(0, 7)}-01`;
   if (from > to) throw new InvalidRequestError(`from (${from}) is after to (${to}).`, { param: 'from' });
   if ((Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_DAYS) {
     throw new InvalidRequestError(`The range is over ${MAX_DAYS} days; ask for less.`, { param: 'to' });
@@ -68,7 +76,7 @@ const report = async (
 
 const parseQuery = (state: HandlerContext['state']) => {
   const parsed = querySchema.safeParse(state.http.query);
-  if (!parsed.success) throw validationError(parsed.error);
+  if (!parsed.success) throw validationError(parsed.error, 'query');
   return parsed.data;
 };
 

@@ -117,6 +117,7 @@ export const createUsageStore = (client: DynamoDBClient, tableName: string): Usa
 
   async query(tenant, from, to) {
     const rows: UsageRow[] = [];
+    if (from > to) return rows;
     let start: Record<string, AttributeValue> | undefined;
     do {
       const page = await client.send(

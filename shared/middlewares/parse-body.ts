@@ -10,16 +10,19 @@ const formatPath = (path: readonly PropertyKey[]): string =>
   );
 
 /** A zod failure as one message that names every field to fix; `param` is the first. */
-export const validationError = (error: z.ZodError): InvalidRequestError => {
+export const validationError = (error: z.ZodError, where: 'body' | 'query' = 'body'): InvalidRequestError => {
   const issues = error.issues.slice(0, 5).map((issue) => {
     const path = formatPath(issue.path);
     return path ? `${path}: ${issue.message}` : issue.message;
   });
   const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : '';
   const first = error.issues[0];
-  return new InvalidRequestError(`Invalid request body. ${issues.join('; ')}${more}`, {
-    param: first && first.path.length > 0 ? formatPath(first.path) : null,
-  });
+  return new InvalidRequestError(
+    `Invalid request ${where === 'body' ? 'body' : 'query parameters'}. ${issues.join('; ')}${more}`,
+    {
+      param: first && first.path.length > 0 ? formatPath(first.path) : null,
+    },
+  );
 };
 
 /**

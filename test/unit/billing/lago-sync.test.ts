@@ -187,12 +187,12 @@ describe('syncToLago', () => {
     ]);
   });
 
-  // BUG: a 422 without `error_details` (Lago's body unreadable, or a proxy's 422) names no event just
-  // like the case above, but lago-sync.ts:135 only splits when `errorDetails` is present; otherwise
-  // it falls to the transient check (lago-sync.ts:154-163) and, not transient, returns the whole
+  // Regression: a 422 without `error_details` (Lago's body unreadable, or a proxy's 422) names no event just
+  // like the case above, but lago-sync.ts:109 only splits when `errorDetails` is present; otherwise
+  // it falls to the transient check (lago-sync.ts:127-138) and, not transient, returns the whole
   // batch to the queue. It is resent until maxReceiveCount and dead-lettered as `max_receive_count`,
   // losing Lago's reason. Expected: set aside at once with `lago_rejected: <message>`.
-  test.fails('a 422 without any details is set aside, not returned to the queue', async () => {
+  test('a 422 without any details is set aside, not returned to the queue', async () => {
     // Prepare
     const { send } = scriptedSend(failure(422));
     const { deps, setAsideCalls } = setup(send);

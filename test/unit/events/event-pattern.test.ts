@@ -179,18 +179,18 @@ describe('matchesPattern', () => {
     );
   });
 
-  // BUG: `anything-but` with a matcher inside (`{"anything-but": {"prefix": "..."}}`, which EventBridge
+  // Regression: `anything-but` with a matcher inside (`{"anything-but": {"prefix": "..."}}`, which EventBridge
   // supports) is not refused as unsupported: the object is taken as a literal to exclude, so the
   // pattern silently matches every value, including the excluded prefix (event-pattern.ts:28-30).
-  test.fails('anything-but with a prefix excludes the prefix (or is refused as unsupported)', () => {
+  test('anything-but with a prefix excludes the prefix (or is refused as unsupported)', () => {
     const pattern: EventPattern = { source: [{ 'anything-but': { prefix: 'inference-' } }] };
     expect(matchesPattern(pattern, event())).toBe(false);
   });
 
-  // BUG: EventBridge (event-ruler) flattens arrays of objects, so a nested pattern matches a field
+  // Regression: EventBridge (event-ruler) flattens arrays of objects, so a nested pattern matches a field
   // of any element (`detail.routing.tried.outcome`); the local matcher requires a plain object
-  // (event-pattern.ts:53) and never matches. No deployed rule uses this today.
-  test.fails('a nested pattern matches objects inside an event array', () => {
+  // (event-pattern.ts:56) and never matches. No deployed rule uses this today.
+  test('a nested pattern matches objects inside an event array', () => {
     const failedOver = event({
       routing: {
         tried: [
