@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // One environment's deployment settings (infra/env/<name>.json), validated before anything is built.
 

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createSqsSetAside } from '#shared/billing/dead-letter.ts';
 import { createLagoSender } from '#shared/billing/lago-client.ts';
 import { loadConfig } from '#shared/config/load-config.ts';

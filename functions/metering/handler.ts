@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createUsageStore } from '#shared/metering/usage-store.ts';
 import { Counters } from '#shared/observability/counters.ts';
 import { createDynamoClient } from '#shared/store/dynamo-client.ts';

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadConfig } from '#shared/config/load-config.ts';
 import { awsSecretFetcher, withSecretEnvironment } from '#shared/config/resolve-secrets.ts';
 import { createEventBridgePublisher } from '#shared/events/event-publisher.ts';

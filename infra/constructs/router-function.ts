@@ -75,7 +75,8 @@ export class RouterFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         mainFields: ['module', 'main'],
-        externalModules: ['@aws-sdk/*'],
+        // The nodejs24.x runtime ships the AWS SDK v3 and its @smithy dependencies: leave them out.
+        externalModules: ['@aws-sdk/*', '@smithy/*'],
         // Some dependencies still `require()` Node built-ins; give ESM bundles a `require`.
         banner:
           "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

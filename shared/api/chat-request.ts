@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The OpenAI chat completions request. Known fields are type-checked; unknown fields are kept
 // (looseObject) so they reach OpenAI-compatible upstreams unchanged.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The original, simple API: one prompt in, one answer out, routed like `model: "auto"`. */
 export const routeInferenceRequestSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The routing section of the config: rules, retries, circuit breakers, the complexity scorer.
 

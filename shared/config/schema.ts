@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkReferences } from './cross-checks.ts';
 import { modelIdSchema, routingSchema } from './routing-schema.ts';
 

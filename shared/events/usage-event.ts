@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The usage event: one per inference request, served or failed. It drives metering, billing
 // (Lago) and analytics. It never carries prompt or completion text. Versioned: consumers accept

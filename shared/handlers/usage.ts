@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidRequestError } from '../errors.ts';
 import type { HandlerContext } from '../http/route-spec.ts';
 import { type HttpResponse, jsonResponse } from '../http/types.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { limitsSchema } from '../config/schema.ts';
 
 /** An API key as stored (without the secret) and as the admin API shows it. */
