@@ -41,6 +41,8 @@ export const envConfigSchema = z.strictObject({
       p99LatencyMs: z.number().positive().default(30_000),
     })
     .default({ errorRatePercent: 5, p99LatencyMs: 30_000 }),
+  /** X-Ray tracing of the Lambdas and the router's upstream calls (adds the Powertools Tracer, ~125 KB, to the router bundle). */
+  tracing: z.boolean().default(false),
   /** Days the event archive keeps usage events (replays must stay within metering's dedup window). */
   archiveRetentionDays: z.number().int().positive().max(365).default(365),
 });

@@ -77,7 +77,14 @@ export class RouterStack extends Stack {
       archiveRetentionDays: env.archiveRetentionDays,
     });
 
-    const common = { projectRoot, routerConfig: env.routerConfig, logRetention, retain, logLevel: env.logLevel };
+    const common = {
+      projectRoot,
+      routerConfig: env.routerConfig,
+      logRetention,
+      retain,
+      logLevel: env.logLevel,
+      tracing: env.tracing,
+    };
     const router = new RouterFunction(this, 'Router', {
       ...common,
       name: 'router',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resolveSecrets, type SecretFetcher } from './config/resolve-secrets.ts';
 import type { RouterConfig } from './config/schema.ts';
@@ -10,6 +11,8 @@ import { createKeysStore, type KeysStore } from './keys/keys-store.ts';
 import { createLimitsStore, type LimitsStore } from './limits/limits-store.ts';
 import { createUsageStore, type UsageStore } from './metering/usage-store.ts';
 import { Counters } from './observability/counters.ts';
+import { METRIC_NAMESPACE } from './observability/metric-names.ts';
+import { RecentStats } from './observability/recent-stats.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
 import type { ModelTarget } from './providers/types.ts';
 import { CircuitBreakers } from './resilience/circuit-breaker.ts';
@@ -37,6 +40,9 @@ export interface RouterRuntime {
   readonly events: EventPublisher | undefined;
   /** Identifies the price table in usage events (a hash of every model's pricing). */
   readonly priceVersion: string;
+  readonly recent: RecentStats;
+  /** CloudWatch metrics (EMF); absent when switched off (locally, by default). */
+  readonly metrics: Metrics | undefined;
 }
 
 export interface RuntimeOptions {
@@ -90,6 +96,12 @@ export const createRuntime = async (options: RuntimeOptions): Promise<RouterRunt
     limits: createLimitsStore(options.dynamo, options.limitsTableName),
     usage: createUsageStore(options.dynamo, options.usageTableName),
     events: options.events?.({ logger: options.logger, counters }),
+    recent: new RecentStats(),
+    metrics:
+      config.observability.metrics === 'on' ||
+      (config.observability.metrics === 'auto' && options.env.AWS_LAMBDA_FUNCTION_NAME !== undefined)
+        ? new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'inference-router' })
+        : undefined,
     priceVersion: createHash('sha256')
       .update(JSON.stringify(config.models.map((model) => [model.id, model.pricing])))
       .digest('hex')

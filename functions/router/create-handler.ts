@@ -1,4 +1,4 @@
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { RouterError } from '#shared/errors.ts';
@@ -10,6 +10,7 @@ import { authenticate } from '#shared/middlewares/authenticate.ts';
 import { enforceLimits } from '#shared/middlewares/enforce-limits.ts';
 import { errorHandler } from '#shared/middlewares/error-handler.ts';
 import { matchRoute } from '#shared/middlewares/match-route.ts';
+import { observe } from '#shared/middlewares/observe.ts';
 import { parseBody } from '#shared/middlewares/parse-body.ts';
 import { publishUsage } from '#shared/middlewares/publish-usage.ts';
 import { requestId } from '#shared/middlewares/request-id.ts';
@@ -25,7 +26,7 @@ const TIMEOUT_MARGIN_MS = 1_000;
  * The router Lambda: one middy stack in response-streaming mode, so SSE reaches the client token
  * by token and the work after the last byte (usage events) costs the client nothing.
  */
-export const createRouterHandler = (runtime: RouterRuntime) =>
+export const createRouterHandler = (runtime: RouterRuntime, extra: { tracing?: MiddlewareObj | undefined } = {}) =>
   middy<APIGatewayProxyEvent, HttpResponse, Error, RouterContext>({
     executionMode: executionModeStreamifyResponse,
     requestEnd: runAfterResponse(runtime.logger),
@@ -34,9 +35,11 @@ export const createRouterHandler = (runtime: RouterRuntime) =>
       throw new RouterError(504, 'timeout_error', 'The router ran out of time for this request.', { code: 'router_timeout' });
     },
   })
+    .use(extra.tracing ? [extra.tracing as MiddlewareObj<APIGatewayProxyEvent, HttpResponse, Error, RouterContext>] : [])
     .use(apiGatewayAdapter())
     .use(requestId())
     .use(publishUsage(runtime))
+    .use(observe(runtime))
     .use(responseHeaders())
     .use(errorHandler(runtime.logger))
     .use(matchRoute(routes))

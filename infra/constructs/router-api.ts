@@ -52,7 +52,7 @@ export class RouterApi extends Construct {
         loggingLevel: MethodLoggingLevel.ERROR,
         throttlingRateLimit: env.api.rateLimit,
         throttlingBurstLimit: env.api.burstLimit,
-        tracingEnabled: true,
+        tracingEnabled: env.tracing,
       },
       // Bodies are JSON text; the router refuses what it cannot read itself.
       binaryMediaTypes: [],

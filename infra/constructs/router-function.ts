@@ -19,6 +19,7 @@ export interface RouterFunctionProps {
   logLevel: string;
   environment: Record<string, string>;
   reservedConcurrency?: number;
+  tracing: boolean;
 }
 
 /**
@@ -42,11 +43,13 @@ export class RouterFunction extends Construct {
       description: `inference-router ${props.name}`,
     });
     logGroup.grantWrite(role);
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        "X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions; it is the only '*' in this role.",
-    });
+    if (props.tracing) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          "X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions; it is the only '*' in this role.",
+      });
+    }
     this.fn = new NodejsFunction(this, 'Function', {
       entry: resolve(props.projectRoot, `functions/${props.name}/handler.ts`),
       handler: 'handler',
@@ -58,7 +61,7 @@ export class RouterFunction extends Construct {
       timeout: props.timeout,
       logGroup,
       role,
-      tracing: Tracing.ACTIVE,
+      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: {
         ROUTER_CONFIG: 'router-config.json',
@@ -75,6 +78,8 @@ export class RouterFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         mainFields: ['module', 'main'],
+        // Compiles the Tracer in or out (functions/router/tracing.ts).
+        define: { ROUTER_TRACING: props.tracing ? 'true' : 'false' },
         // The nodejs24.x runtime ships the AWS SDK v3 and its @smithy dependencies: leave them out.
         externalModules: ['@aws-sdk/*', '@smithy/*'],
         // Some dependencies still `require()` Node built-ins; give ESM bundles a `require`.

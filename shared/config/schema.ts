@@ -132,6 +132,14 @@ export const configSchema = z
       })
       .default({ maxBodyBytes: 4 * 1024 * 1024, keyCacheTtlSeconds: 30 }),
     routing: routingSchema,
+    observability: z
+      .strictObject({
+        /** Include the last user message (truncated) in the request log line. Off: prompts are never logged. */
+        logPrompts: z.boolean().default(false),
+        /** CloudWatch metrics (EMF lines on stdout): `auto` emits them in Lambda only. */
+        metrics: z.enum(['auto', 'on', 'off']).default('auto'),
+      })
+      .default({ logPrompts: false, metrics: 'auto' }),
     /** Billing in Lago; without this section no usage is sent to Lago. */
     lago: z
       .strictObject({

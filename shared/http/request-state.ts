@@ -49,10 +49,20 @@ export interface RequestState {
   outcome?: Outcome;
   statusCode?: number;
   errorCode?: string;
+  /** What the guardrails did (reason codes only, never the matched text). */
+  guardrails?: GuardrailAction[];
   /** Headers any middleware wants on the response (x-router-*, rate limits). */
   responseHeaders: Record<string, string>;
   /** Work to do after the last byte reached the client (usage events, logs). */
   afterResponse: Array<() => Promise<void> | void>;
+}
+
+/** One guardrail decision: `redact`, `block` or `flag`, on the input or the output, with a reason code. */
+export interface GuardrailAction {
+  action: 'redact' | 'block' | 'flag' | 'normalize';
+  stage: 'input' | 'output';
+  code: string;
+  count?: number;
 }
 
 export interface RouterContext extends Context {

@@ -2,6 +2,7 @@ import type { ChatRequest } from '../api/chat-request.ts';
 import { chatRequestSchema } from '../api/chat-request.ts';
 import { routeInferenceRequestSchema } from '../api/route-inference-request.ts';
 import { createKey, getKey, listKeys, revokeKey, updateKey } from '../handlers/admin-keys.ts';
+import { adminStats } from '../handlers/admin-stats.ts';
 import { chatCompletions } from '../handlers/chat-completions.ts';
 import { health } from '../handlers/health.ts';
 import { listModels, retrieveModel } from '../handlers/models.ts';
@@ -33,6 +34,7 @@ export const routes: readonly RouteSpec[] = [
   },
   { method: 'GET', path: '/v1/usage', auth: 'key', handle: tenantUsage },
   { method: 'GET', path: '/admin/usage', auth: 'admin', handle: adminUsage },
+  { method: 'GET', path: '/admin/stats', auth: 'admin', handle: adminStats },
   { method: 'POST', path: '/admin/keys', auth: 'admin', body: createKeyRequestSchema, handle: createKey },
   { method: 'GET', path: '/admin/keys', auth: 'admin', handle: listKeys },
   { method: 'GET', path: '/admin/keys/{id}', auth: 'admin', handle: getKey },

@@ -199,7 +199,7 @@ describe('prod differs from dev', () => {
     }
   });
 
-  test('prod mails alarms, reserves concurrency and runs WAF; dev has none of it', () => {
+  test('prod mails alarms, reserves concurrency, traces and runs WAF; dev has none of it', () => {
     of('prod').hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
     of('dev').resourceCountIs('AWS::SNS::Subscription', 0);
     of('prod').hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 500 });
@@ -210,6 +210,8 @@ describe('prod differs from dev', () => {
     });
     of('prod').resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
     of('dev').resourceCountIs('AWS::WAFv2::WebACL', 0);
+    of('prod').allResourcesProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
+    of('dev').resourcePropertiesCountIs('AWS::Lambda::Function', { TracingConfig: Match.anyValue() }, 0);
     of('prod').hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
     of('dev').hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
   });
