@@ -66,6 +66,17 @@ export const findReferenceProblems = (config: unknown): Issue[] => {
     }
   }
 
+  const guardrails = isRecord(config.guardrails) ? config.guardrails : {};
+  const policies = isRecord(guardrails.policies) ? guardrails.policies : { default: {} };
+  const policyRef = (path: PropertyKey[], name: unknown): void => {
+    if (typeof name === 'string' && !Object.hasOwn(policies, name)) issues.push({ path, message: `unknown guardrail policy "${name}"` });
+  };
+  policyRef(['guardrails', 'default'], guardrails.default ?? 'default');
+  for (const section of ['tenants', 'routes'] as const) {
+    const map = isRecord(guardrails[section]) ? (guardrails[section] as Record<string, unknown>) : {};
+    for (const [name, policy] of Object.entries(map)) policyRef(['guardrails', section, name], policy);
+  }
+
   const routing = isRecord(config.routing) ? config.routing : {};
   modelRef(['routing', 'premiumModel'], routing.premiumModel);
   array(routing.rules).forEach((rule, index) => {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { checkReferences } from './cross-checks.ts';
+import { guardrailsSchema } from './guardrails-schema.ts';
 import { modelIdSchema, routingSchema } from './routing-schema.ts';
 
 // The one configuration schema. Defaults live here, nowhere else.
@@ -132,6 +133,7 @@ export const configSchema = z
       })
       .default({ maxBodyBytes: 4 * 1024 * 1024, keyCacheTtlSeconds: 30 }),
     routing: routingSchema,
+    guardrails: guardrailsSchema,
     observability: z
       .strictObject({
         /** Include the last user message (truncated) in the request log line. Off: prompts are never logged. */

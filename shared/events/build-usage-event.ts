@@ -61,5 +61,6 @@ export const buildUsageEvent = (
     requestBytes: state.requestBytes,
     ...(outcome?.responseBytes !== undefined ? { responseBytes: outcome.responseBytes } : {}),
     stream: state.chat.stream === true,
+    ...(state.guardrails && state.guardrails.length > 0 ? { guardrails: state.guardrails.map((action) => ({ ...action })) } : {}),
   };
 };

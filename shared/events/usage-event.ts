@@ -63,6 +63,17 @@ export const usageEventDetailSchema = z.object({
   requestBytes: z.number().int().nonnegative(),
   responseBytes: z.number().int().nonnegative().optional(),
   stream: z.boolean(),
+  /** Guardrail decisions: reason codes and counts only, never the matched text. */
+  guardrails: z
+    .array(
+      z.object({
+        action: z.enum(['redact', 'block', 'flag', 'normalize']),
+        stage: z.enum(['input', 'output']),
+        code: z.string(),
+        count: z.number().int().nonnegative().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type UsageEventDetail = z.infer<typeof usageEventDetailSchema>;

@@ -5,7 +5,15 @@ import { type CreateKeyRequest, listKeysQuerySchema, type UpdateKeyRequest } fro
 import { validationError } from '../middlewares/parse-body.ts';
 
 /** A key may only name plans and models the config defines: a typo must not silently mean "no limits". */
-const checkReferences = (runtime: HandlerContext['runtime'], body: { plan?: string | null; models?: string[] | null }): void => {
+const checkReferences = (
+  runtime: HandlerContext['runtime'],
+  body: { plan?: string | null; models?: string[] | null; guardrailPolicy?: string | null },
+): void => {
+  if (typeof body.guardrailPolicy === 'string' && !Object.hasOwn(runtime.config.guardrails.policies, body.guardrailPolicy)) {
+    throw new InvalidRequestError(`Unknown guardrail policy '${body.guardrailPolicy}'. Policies: ${Object.keys(runtime.config.guardrails.policies).join(', ')}.`, {
+      param: 'guardrailPolicy',
+    });
+  }
   if (typeof body.plan === 'string' && !Object.hasOwn(runtime.config.plans, body.plan)) {
     const plans = Object.keys(runtime.config.plans);
     throw new InvalidRequestError(

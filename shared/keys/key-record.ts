@@ -16,6 +16,8 @@ export const keyRecordSchema = z.object({
   limits: limitsSchema.optional(),
   /** A plan from the config: its limits apply where the key sets none, and rules may match it. */
   plan: z.string().optional(),
+  /** A guardrail policy from the config, for this key only. */
+  guardrailPolicy: z.string().optional(),
   lagoSubscriptionId: z.string().optional(),
   metadata: z.record(z.string(), z.string()).optional(),
 });
@@ -32,6 +34,7 @@ export const createKeyRequestSchema = z.strictObject({
   models: z.array(z.string().min(1)).min(1).optional(),
   limits: limitsSchema.optional(),
   plan: z.string().min(1).max(64).optional(),
+  guardrailPolicy: z.string().min(1).max(64).optional(),
   lagoSubscriptionId: z.string().min(1).max(256).optional(),
   metadata: z.record(z.string().max(64), z.string().max(512)).optional(),
   /** ISO date-time after which the key stops working. */
@@ -46,6 +49,7 @@ export const updateKeyRequestSchema = z
     models: z.array(z.string().min(1)).min(1).nullable().optional(),
     limits: limitsSchema.nullable().optional(),
     plan: z.string().min(1).max(64).nullable().optional(),
+    guardrailPolicy: z.string().min(1).max(64).nullable().optional(),
     lagoSubscriptionId: z.string().min(1).max(256).nullable().optional(),
     metadata: z.record(z.string().max(64), z.string().max(512)).nullable().optional(),
     expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),

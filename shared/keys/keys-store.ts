@@ -81,6 +81,7 @@ export const createKeysStore = (client: DynamoDBClient, tableName: string): Keys
         models: input.models,
         limits: input.limits,
         plan: input.plan,
+        guardrailPolicy: input.guardrailPolicy,
         lagoSubscriptionId: input.lagoSubscriptionId,
         metadata: input.metadata,
       });
