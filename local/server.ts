@@ -34,6 +34,8 @@ export interface LocalServerOptions {
   host?: string;
   /** Where the embedded DynamoDB keeps its data; in memory when absent. */
   dynamoPath?: string;
+  /** Use this DynamoDB endpoint (e.g. dynalite in another process) instead of starting one in process. */
+  dynamoEndpoint?: string;
   adminKey?: string;
   /** Environment for `env:` secret references (defaults to process.env). */
   env?: NodeJS.ProcessEnv;
@@ -105,7 +107,9 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
   const { createRouterHandler } = await import('#functions/router/create-handler.ts');
 
   const config = parseConfig(options.config, 'local');
-  const dynamo: EmbeddedDynamo = await startEmbeddedDynamo(options.dynamoPath ? { path: options.dynamoPath } : {});
+  const dynamo: EmbeddedDynamo = options.dynamoEndpoint
+    ? { endpoint: options.dynamoEndpoint, calls: new Map(), close: async () => undefined }
+    : await startEmbeddedDynamo(options.dynamoPath ? { path: options.dynamoPath } : {});
   const client = createDynamoClient({ endpoint: dynamo.endpoint });
   const tableName = (table: TableDefinition): string => `inference-router-local-${table.id}`;
   let server: Server | undefined;
