@@ -9,6 +9,7 @@ import { runAfterResponse } from '#shared/middlewares/after-response.ts';
 import { authenticate } from '#shared/middlewares/authenticate.ts';
 import { enforceLimits } from '#shared/middlewares/enforce-limits.ts';
 import { errorHandler } from '#shared/middlewares/error-handler.ts';
+import { guardInput } from '#shared/middlewares/guard-input.ts';
 import { matchRoute } from '#shared/middlewares/match-route.ts';
 import { observe } from '#shared/middlewares/observe.ts';
 import { parseBody } from '#shared/middlewares/parse-body.ts';
@@ -47,6 +48,7 @@ export const createRouterHandler = (runtime: RouterRuntime, extra: { tracing?: M
     .use(authenticate(runtime))
     .use(routeModel(runtime.models))
     .use(enforceLimits(runtime))
+    .use(guardInput(runtime))
     .handler(async (_event, context, { signal }) => {
       const { state } = context;
       if (!state.route) throw new Error('no route matched');

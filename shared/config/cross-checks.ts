@@ -69,7 +69,8 @@ export const findReferenceProblems = (config: unknown): Issue[] => {
   const guardrails = isRecord(config.guardrails) ? config.guardrails : {};
   const policies = isRecord(guardrails.policies) ? guardrails.policies : { default: {} };
   const policyRef = (path: PropertyKey[], name: unknown): void => {
-    if (typeof name === 'string' && !Object.hasOwn(policies, name)) issues.push({ path, message: `unknown guardrail policy "${name}"` });
+    if (typeof name === 'string' && !Object.hasOwn(policies, name))
+      issues.push({ path, message: `unknown guardrail policy "${name}"` });
   };
   policyRef(['guardrails', 'default'], guardrails.default ?? 'default');
   for (const section of ['tenants', 'routes'] as const) {

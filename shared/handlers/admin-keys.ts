@@ -10,9 +10,12 @@ const checkReferences = (
   body: { plan?: string | null; models?: string[] | null; guardrailPolicy?: string | null },
 ): void => {
   if (typeof body.guardrailPolicy === 'string' && !Object.hasOwn(runtime.config.guardrails.policies, body.guardrailPolicy)) {
-    throw new InvalidRequestError(`Unknown guardrail policy '${body.guardrailPolicy}'. Policies: ${Object.keys(runtime.config.guardrails.policies).join(', ')}.`, {
-      param: 'guardrailPolicy',
-    });
+    throw new InvalidRequestError(
+      `Unknown guardrail policy '${body.guardrailPolicy}'. Policies: ${Object.keys(runtime.config.guardrails.policies).join(', ')}.`,
+      {
+        param: 'guardrailPolicy',
+      },
+    );
   }
   if (typeof body.plan === 'string' && !Object.hasOwn(runtime.config.plans, body.plan)) {
     const plans = Object.keys(runtime.config.plans);

@@ -2,6 +2,7 @@ import type { ChatRequest } from '../api/chat-request.ts';
 import type { Usage } from '../api/chat-response.ts';
 import type { ModelConfig } from '../config/schema.ts';
 import { InternalError } from '../errors.ts';
+import { createOutputGuard } from '../guardrails/output-guard.ts';
 import type { Outcome } from '../http/request-state.ts';
 import type { HandlerContext } from '../http/route-spec.ts';
 import { SSE_HEADERS, sseStream } from '../http/sse-stream.ts';
@@ -11,6 +12,19 @@ import { upstreamProtocolError } from '../providers/upstream-errors.ts';
 import { type FallbackResult, runWithFallback } from '../resilience/run-with-fallback.ts';
 import { costMicros } from '../usage/cost.ts';
 import { estimateUsage } from '../usage/estimate-tokens.ts';
+
+async function* prepend(first: StreamEvent, rest: AsyncIterator<StreamEvent>): AsyncGenerator<StreamEvent> {
+  try {
+    yield first;
+    for (;;) {
+      const next = await rest.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await rest.return?.();
+  }
+}
 
 /** Cost of the usage on the serving model and on the premium baseline. */
 const costs = (context: HandlerContext, target: ModelTarget, usage: Usage) => ({
@@ -67,7 +81,9 @@ export const completeChat = async (context: HandlerContext): Promise<CompletionR
     provider.complete(chat, target, { signal: attemptSignal, requestId: state.requestId }),
   );
   state.outcome = { modelId: target.config.id, provider: provider.name, stream: false, ...costs(context, target, result.usage) };
-  return result;
+  // Usage is recorded first: an answer the output policy blocks was still produced, and is billed.
+  const guard = createOutputGuard(state);
+  return guard ? { ...result, completion: guard.completion(result.completion) } : result;
 };
 
 const streamChat = async (context: HandlerContext, chat: ChatRequest): Promise<HttpResponse> => {
@@ -88,7 +104,17 @@ const streamChat = async (context: HandlerContext, chat: ChatRequest): Promise<H
   const outcome: Outcome = { modelId: target.config.id, provider: provider.name, stream: true };
   state.outcome = outcome;
   outcome.timeToFirstTokenMs = Math.round(performance.now() - state.startedAt);
-  const body = sseStream(result.first, result.events, {
+  const guard = createOutputGuard(state);
+  let first = result.first;
+  let rest: AsyncIterator<StreamEvent> = result.events;
+  if (guard) {
+    const guarded = guard.stream(prepend(result.first, result.events));
+    const head = await guarded.next();
+    if (head.done) throw new InternalError(new Error('guarded stream ended before its first event'));
+    first = head.value;
+    rest = guarded;
+  }
+  const body = sseStream(first, rest, {
     includeUsage: chat.stream_options?.include_usage === true,
     onUsage: (usage) => {
       Object.assign(outcome, costs(context, target, usage));

@@ -2,6 +2,8 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { ChatRequest } from '../api/chat-request.ts';
 import type { Usage } from '../api/chat-response.ts';
+import type { GuardrailPolicy } from '../config/guardrails-schema.ts';
+import type { PlaceholderState } from '../guardrails/redaction.ts';
 import type { KeyRecord } from '../keys/key-record.ts';
 import type { Admission } from '../limits/admission.ts';
 import type { AttemptRecord } from '../resilience/run-with-fallback.ts';
@@ -51,6 +53,10 @@ export interface RequestState {
   errorCode?: string;
   /** What the guardrails did (reason codes only, never the matched text). */
   guardrails?: GuardrailAction[];
+  /** The guardrail policy chosen for this request, for the output checks. */
+  guardrailPolicy?: { name: string; policy: GuardrailPolicy; denyOutput: ((text: string) => string[]) | undefined };
+  /** Input values replaced by placeholders, to be put back into the answer. */
+  placeholders?: PlaceholderState;
   /** Headers any middleware wants on the response (x-router-*, rate limits). */
   responseHeaders: Record<string, string>;
   /** Work to do after the last byte reached the client (usage events, logs). */

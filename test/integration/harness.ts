@@ -80,6 +80,8 @@ export interface HarnessOptions {
   configure?: (config: ConfigInput) => void;
   /** Start a fake Lago and bill to it. */
   lago?: boolean | FakeLagoOptions;
+  /** The router's log level (silent by default). */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
 
 export const startHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
@@ -99,7 +101,7 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
     env: { FAKE_OPENAI_KEY, FAKE_ANTHROPIC_KEY, FAKE_LAGO_KEY },
     // Short queue timings, so retries and dead-lettering happen within a test.
     queues: { batchWindowMs: 20, visibilityTimeoutMs: 30, maxReceiveCount: 3, targetAttempts: 2 },
-    logLevel: 'SILENT',
+    logLevel: options.logLevel ?? 'SILENT',
     // Bedrock signs with SigV4: static test credentials instead of the default chain (env, profile, role).
     providers: {
       bedrock: createBedrockProvider({ credentials: { accessKeyId: 'AKIDTESTTESTTEST', secretAccessKey: 'test-secret' } }),

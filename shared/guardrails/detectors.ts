@@ -1,0 +1,47 @@
+import { find as findEmails } from './detectors/email.ts';
+import { find as findIbans } from './detectors/iban.ts';
+import { find as findIpAddresses } from './detectors/ip-address.ts';
+import { find as findNationalIds } from './detectors/national-id.ts';
+import { find as findPaymentCards } from './detectors/payment-card.ts';
+import { find as findPhones } from './detectors/phone.ts';
+import { find as findSecrets } from './detectors/secret.ts';
+import type { Span } from './detectors/span.ts';
+import { selectNonOverlapping } from './non-overlapping.ts';
+
+/** In priority order: when two detections of equal length overlap, the earlier kind wins. */
+export const detectorKinds = ['email', 'phone', 'payment_card', 'iban', 'national_id', 'ip_address', 'secret'] as const;
+
+export type DetectorKind = (typeof detectorKinds)[number];
+
+/** Offsets into the scanned text; the matched text itself is never copied anywhere. */
+export interface Detection {
+  kind: DetectorKind;
+  start: number;
+  end: number;
+}
+
+const finders: Readonly<Record<DetectorKind, (text: string) => Span[]>> = {
+  email: findEmails,
+  phone: findPhones,
+  payment_card: findPaymentCards,
+  iban: findIbans,
+  national_id: findNationalIds,
+  ip_address: findIpAddresses,
+  secret: findSecrets,
+};
+
+const kindRank = (kind: DetectorKind): number => detectorKinds.indexOf(kind);
+
+/** The longer detection wins an overlap; between equals, the kind listed first in `detectorKinds`. */
+const preferred = (a: Detection, b: Detection): number =>
+  b.end - b.start - (a.end - a.start) || kindRank(a.kind) - kindRank(b.kind) || a.start - b.start;
+
+/** Runs the requested detectors; the result is sorted by start and has no overlaps. */
+export const detect = (text: string, kinds: readonly DetectorKind[]): Detection[] => {
+  const detections: Detection[] = [];
+  for (const kind of detectorKinds) {
+    if (!kinds.includes(kind)) continue;
+    for (const { start, end } of finders[kind](text)) detections.push({ kind, start, end });
+  }
+  return selectNonOverlapping(detections, preferred);
+};

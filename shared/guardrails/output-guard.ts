@@ -1,0 +1,145 @@
+import type { ChatCompletion } from '../api/chat-response.ts';
+import type { PiiKind } from '../config/guardrails-schema.ts';
+import { piiKinds } from '../config/guardrails-schema.ts';
+import type { RequestState } from '../http/request-state.ts';
+import { ContentPolicyError } from '../middlewares/guard-input.ts';
+import type { StreamEvent } from '../providers/types.ts';
+import { type Detection, detect } from './detectors.ts';
+import { createStreamRestorer, restore } from './redaction.ts';
+
+/**
+ * Streams are checked on a sliding window: this much text is held back so a value split across
+ * chunks (an e-mail, an IBAN with spaces) is seen whole before anything of it is sent.
+ */
+const HOLD_BACK = 64;
+
+const mask = (text: string, detections: readonly Detection[]): string => {
+  let out = '';
+  let at = 0;
+  for (const detection of detections) {
+    out += `${text.slice(at, detection.start)}[REDACTED_${detection.kind.toUpperCase()}]`;
+    at = detection.end;
+  }
+  return out + text.slice(at);
+};
+
+export interface OutputGuard {
+  /** A complete answer: checked, masked, placeholders restored. Throws ContentPolicyError on a block. */
+  completion(completion: ChatCompletion): ChatCompletion;
+  /** A stream: the same, chunk by chunk, holding back only a short tail. */
+  stream(events: AsyncIterator<StreamEvent>): AsyncGenerator<StreamEvent>;
+}
+
+/**
+ * Output guardrails (the policy's `output` section) and the restoring of input placeholders, or
+ * undefined when neither applies, so unguarded requests pay nothing.
+ */
+export const createOutputGuard = (state: RequestState): OutputGuard | undefined => {
+  const chosen = state.guardrailPolicy;
+  const placeholders = state.placeholders;
+  const kinds: PiiKind[] = chosen ? piiKinds.filter((kind) => (chosen.policy.output.pii[kind] ?? 'allow') !== 'allow') : [];
+  const deny = chosen && chosen.policy.output.denyList.length > 0 ? chosen.denyOutput : undefined;
+  if (!placeholders && kinds.length === 0 && !deny) return undefined;
+  const policy = chosen?.policy;
+  const counts = new Map<string, number>();
+  const flagged = new Set<string>();
+  const record = (): void => {
+    for (const [code, count] of counts) state.guardrails?.push({ action: 'redact', stage: 'output', code, count });
+    for (const code of flagged) state.guardrails?.push({ action: 'flag', stage: 'output', code });
+  };
+
+  /** Checks and masks one piece of model output (before placeholders are restored). */
+  const check = (text: string): string => {
+    if (deny) {
+      const matched = deny(text);
+      if (matched.length > 0) {
+        if (policy?.output.denyAction === 'block') throw new ContentPolicyError(matched[0] ?? 'deny', 'output');
+        for (const code of matched) flagged.add(code);
+      }
+    }
+    if (kinds.length === 0) return text;
+    const detections = detect(text, kinds);
+    const blocked = detections.find((detection) => policy?.output.pii[detection.kind] === 'block');
+    if (blocked) throw new ContentPolicyError(`pii.${blocked.kind}`, 'output');
+    for (const detection of detections) counts.set(`pii.${detection.kind}`, (counts.get(`pii.${detection.kind}`) ?? 0) + 1);
+    return mask(text, detections);
+  };
+
+  return {
+    completion(completion) {
+      const choices = completion.choices.map((choice) => {
+        const content = choice.message.content;
+        if (typeof content !== 'string') return choice;
+        const checked = check(content);
+        return { ...choice, message: { ...choice.message, content: placeholders ? restore(checked, placeholders) : checked } };
+      });
+      record();
+      return { ...completion, choices };
+    },
+
+    async *stream(events) {
+      // Per choice: text not yet sent (the held-back tail) and a restorer for split placeholders.
+      const pending = new Map<number, string>();
+      const restorers = new Map<number, ReturnType<typeof createStreamRestorer>>();
+      const restorerOf = (index: number) => {
+        let restorer = restorers.get(index);
+        if (!restorer && placeholders) {
+          restorer = createStreamRestorer(placeholders);
+          restorers.set(index, restorer);
+        }
+        return restorer;
+      };
+      const release = (index: number, final: boolean): string => {
+        const text = pending.get(index) ?? '';
+        let cut = final ? text.length : Math.max(0, text.length - HOLD_BACK);
+        if (!final && kinds.length > 0) {
+          // Never cut through a value: hold back from the start of one that reaches the cut.
+          for (const detection of detect(text, kinds)) if (detection.start < cut && detection.end > cut) cut = detection.start;
+        }
+        pending.set(index, text.slice(cut));
+        const checked = cut > 0 ? check(text.slice(0, cut)) : '';
+        const restorer = restorerOf(index);
+        if (!restorer) return checked;
+        return restorer.push(checked) + (final ? restorer.flush() : '');
+      };
+      let template: StreamEvent | undefined;
+      try {
+        for (;;) {
+          const next = await events.next();
+          if (next.done) break;
+          const event = next.value;
+          if (event.type !== 'chunk') {
+            // The usage event ends a stream: whatever is still held back goes out before it.
+            if (template?.type === 'chunk') {
+              for (const index of [...pending.keys()]) {
+                const rest = release(index, true);
+                pending.delete(index);
+                if (rest)
+                  yield {
+                    type: 'chunk',
+                    chunk: { ...template.chunk, choices: [{ index, delta: { content: rest }, finish_reason: null }] },
+                  };
+              }
+            }
+            yield event;
+            continue;
+          }
+          template = event;
+          const choices = event.chunk.choices.map((choice) => {
+            const content = choice.delta.content;
+            const final = choice.finish_reason !== null;
+            if (typeof content === 'string') pending.set(choice.index, (pending.get(choice.index) ?? '') + content);
+            if (typeof content !== 'string' && !final) return choice;
+            const released = release(choice.index, final);
+            if (final) pending.delete(choice.index);
+            return { ...choice, delta: { ...choice.delta, content: released } };
+          });
+          yield { type: 'chunk', chunk: { ...event.chunk, choices } };
+        }
+      } finally {
+        record();
+        await events.return?.();
+      }
+    },
+  };
+};

@@ -1,0 +1,162 @@
+import type { PiiKind } from '../config/guardrails-schema.ts';
+import { piiKinds } from '../config/guardrails-schema.ts';
+import { InvalidRequestError, RouterError } from '../errors.ts';
+import { compileDenyList } from '../guardrails/deny-list.ts';
+import { detect } from '../guardrails/detectors.ts';
+import { detectInjection } from '../guardrails/injection.ts';
+import { mapMessageText, messageTexts } from '../guardrails/message-text.ts';
+import { normalizeText } from '../guardrails/normalize.ts';
+import { PlaceholderState, redact } from '../guardrails/redaction.ts';
+import { selectPolicy } from '../guardrails/select-policy.ts';
+import type { GuardrailAction, RouterMiddleware } from '../http/request-state.ts';
+import type { RouterRuntime } from '../runtime.ts';
+
+/** A request the content policy refuses: 400, with the reason code and never the matched text. */
+export class ContentPolicyError extends RouterError {
+  constructor(reason: string, stage: 'input' | 'output') {
+    super(
+      400,
+      'invalid_request_error',
+      `The ${stage === 'input' ? 'request' : 'response'} was blocked by the router's content policy (${reason}).`,
+      {
+        code: 'content_policy',
+        param: reason,
+        headers: { 'x-router-guardrail': `block:${reason}` },
+      },
+    );
+  }
+}
+
+/** Roles whose text comes from outside the operator's control: checked for injection and deny-listed phrases. */
+const UNTRUSTED_ROLES = new Set(['user', 'tool', 'function']);
+
+/**
+ * Input guardrails for inference routes, per the policy chosen for the key/tenant/route:
+ * normalization that keeps meaning, size limits, a max_tokens cap, the target's context window,
+ * deny lists and prompt-injection heuristics (block or flag), and personal data and secrets
+ * (redact with stable placeholders, block, or allow). Every decision is recorded as a reason code
+ * for the usage event, logs and metrics; the matched text is never recorded anywhere.
+ */
+export const guardInput = (runtime: Pick<RouterRuntime, 'config'>): RouterMiddleware => {
+  // Deny lists compile once per policy, at cold start, not per request.
+  const denyLists = new Map(
+    Object.entries(runtime.config.guardrails.policies).map(([name, policy]) => [
+      name,
+      { input: compileDenyList(policy.input.denyList), output: compileDenyList(policy.output.denyList) },
+    ]),
+  );
+
+  return {
+    before: (request) => {
+      const { state } = request.context;
+      const chat = state.chat;
+      const decision = state.decision;
+      if (!chat || !decision || state.principal?.kind !== 'key') return;
+      const key = state.principal.key;
+      const { name, policy } = selectPolicy(runtime.config.guardrails, {
+        keyPolicy: key.guardrailPolicy,
+        tenant: key.tenant,
+        path: state.route?.path ?? '',
+      });
+      const actions: GuardrailAction[] = [];
+      state.guardrails = actions;
+      state.guardrailPolicy = { name, policy, denyOutput: denyLists.get(name)?.output };
+
+      if (chat.messages.length > policy.maxMessages) {
+        throw new InvalidRequestError(`Too many messages: ${chat.messages.length}; the limit is ${policy.maxMessages}.`, {
+          param: 'messages',
+          code: 'too_many_messages',
+        });
+      }
+      let messages = chat.messages;
+      if (policy.normalize) {
+        let normalized = 0;
+        messages = messages.map((message) =>
+          mapMessageText(message, (text) => {
+            const result = normalizeText(text);
+            if (result.changed) normalized += 1;
+            return result.text;
+          }),
+        );
+        if (normalized > 0) actions.push({ action: 'normalize', stage: 'input', code: 'normalized', count: normalized });
+      }
+      messages.forEach((message, index) => {
+        for (const text of messageTexts(message)) {
+          if (text.length > policy.maxMessageChars) {
+            throw new InvalidRequestError(
+              `messages[${index}] has ${text.length} characters; the limit is ${policy.maxMessageChars}.`,
+              {
+                param: `messages[${index}].content`,
+                code: 'message_too_long',
+              },
+            );
+          }
+        }
+      });
+
+      const requested = chat.max_completion_tokens ?? chat.max_tokens ?? undefined;
+      let maxTokens = requested;
+      if (policy.maxOutputTokens !== undefined && (requested === undefined || requested > policy.maxOutputTokens)) {
+        maxTokens = policy.maxOutputTokens;
+        if (requested !== undefined) actions.push({ action: 'flag', stage: 'input', code: 'max_tokens_capped' });
+        state.responseHeaders['x-router-max-tokens'] = String(maxTokens);
+      }
+      const needed = decision.features.promptTokens + (maxTokens ?? 0);
+      if (needed > decision.model.contextWindow) {
+        throw new InvalidRequestError(
+          `This request needs about ${needed} tokens (${decision.features.promptTokens} prompt + ${maxTokens ?? 0} output); model '${decision.model.id}' has a context window of ${decision.model.contextWindow}.`,
+          { param: 'messages', code: 'context_length_exceeded' },
+        );
+      }
+
+      const untrusted = messages.filter((message) => UNTRUSTED_ROLES.has(message.role)).flatMap(messageTexts);
+      const denied = denyLists.get(name)?.input(untrusted.join('\n')) ?? [];
+      if (denied.length > 0) {
+        if (policy.input.denyAction === 'block') throw new ContentPolicyError(denied[0] ?? 'deny', 'input');
+        for (const code of denied) actions.push({ action: 'flag', stage: 'input', code });
+      }
+      if (policy.input.injection !== 'off') {
+        const findings = [...new Set(untrusted.flatMap((text) => detectInjection(text).map((finding) => finding.code)))];
+        if (findings.length > 0) {
+          if (policy.input.injection === 'block') throw new ContentPolicyError(`injection.${findings[0]}`, 'input');
+          for (const code of findings) actions.push({ action: 'flag', stage: 'input', code: `injection.${code}` });
+        }
+      }
+
+      const kinds = piiKinds.filter((kind) => (policy.input.pii[kind] ?? 'allow') !== 'allow');
+      if (kinds.length > 0) {
+        const placeholders = new PlaceholderState();
+        const counts: Partial<Record<PiiKind, number>> = {};
+        messages = messages.map((message) =>
+          mapMessageText(message, (text) => {
+            const detections = detect(text, kinds);
+            if (detections.length === 0) return text;
+            const blocked = detections.find((detection) => policy.input.pii[detection.kind] === 'block');
+            if (blocked) throw new ContentPolicyError(`pii.${blocked.kind}`, 'input');
+            const result = redact(text, detections, placeholders);
+            for (const [kind, count] of Object.entries(result.counts))
+              counts[kind as PiiKind] = (counts[kind as PiiKind] ?? 0) + (count ?? 0);
+            return result.text;
+          }),
+        );
+        for (const [kind, count] of Object.entries(counts))
+          actions.push({ action: 'redact', stage: 'input', code: `pii.${kind}`, count });
+        if (policy.input.restoreRedacted && Object.keys(counts).length > 0) state.placeholders = placeholders;
+      }
+
+      if (messages !== chat.messages || maxTokens !== requested) {
+        state.chat = {
+          ...chat,
+          messages,
+          ...(maxTokens !== requested
+            ? chat.max_completion_tokens != null
+              ? { max_completion_tokens: maxTokens }
+              : { max_tokens: maxTokens }
+            : {}),
+        };
+      }
+      if (actions.length > 0)
+        state.responseHeaders['x-router-guardrails'] = actions.map((action) => `${action.action}:${action.code}`).join(', ');
+    },
+  };
+};
