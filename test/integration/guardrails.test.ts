@@ -172,9 +172,8 @@ describe('records', () => {
 
     // Assess
     const event = harness.router.bus.archive.find((candidate) => (candidate.detail as UsageEventDetail).requestId === requestId);
-    expect((event?.detail as UsageEventDetail).guardrails).toEqual([
-      { action: 'redact', stage: 'input', code: 'pii.email', count: 1 },
-    ]);
+    const detail = event?.detail as UsageEventDetail | undefined;
+    expect(detail?.guardrails).toEqual([{ action: 'redact', stage: 'input', code: 'pii.email', count: 1 }]);
     expect(JSON.stringify(event)).not.toContain('jane.doe');
     const requestLine = logs.find((line) => line.includes(requestId) && line.includes('"message":"request"'));
     expect(requestLine).toBeDefined();
