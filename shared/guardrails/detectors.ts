@@ -38,10 +38,30 @@ const preferred = (a: Detection, b: Detection): number =>
 
 /** Runs the requested detectors; the result is sorted by start and has no overlaps. */
 export const detect = (text: string, kinds: readonly DetectorKind[]): Detection[] => {
-  const detections: Detection[] = [];
+  let detections: Detection[] = [];
   for (const kind of detectorKinds) {
     if (!kinds.includes(kind)) continue;
-    for (const { start, end } of finders[kind](text)) detections.push({ kind, start, end });
+    const found = finders[kind](text).map(({ start, end }): Detection => ({ kind, start, end }));
+    if (found.length > 0) detections = detections.length === 0 ? found : mergeByStart(detections, found);
   }
   return selectNonOverlapping(detections, preferred);
+};
+
+/** Merges two lists sorted by start, linearly, so the result is usually already in order. */
+const mergeByStart = (left: readonly Detection[], right: readonly Detection[]): Detection[] => {
+  const merged: Detection[] = [];
+  let l = 0;
+  let r = 0;
+  while (l < left.length || r < right.length) {
+    const a = left[l];
+    const b = right[r];
+    if (b === undefined || (a !== undefined && a.start <= b.start)) {
+      if (a !== undefined) merged.push(a);
+      l += 1;
+    } else {
+      merged.push(b);
+      r += 1;
+    }
+  }
+  return merged;
 };

@@ -34,9 +34,9 @@ const DELIMITERS: readonly RegExp[] = [
   /<\/s>[ \t\r\n]{0,8}(?:<s>|\[INST\]|<\||(?:system|user|assistant|human)[ \t]{0,8}:)/i,
 ];
 
-// Base64 (standard or url-safe) long enough to hold a sentence. A run is maximal: `+` cannot
-// give characters back to anything, so it is one linear pass.
-const BASE64_RUN = /[A-Za-z0-9+/_-]{32,}={0,2}/g;
+// Base64 (standard or url-safe) long enough to hold a sentence. The lookbehind starts a match
+// only where a run starts, so each run (each word of prose) is scanned once.
+const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,}={0,2}/g;
 /** Only the start of a huge run is decoded: an instruction is short, and decoding is bounded. */
 const MAX_DECODED_RUN = 16_384;
 const MAX_DECODED_TOTAL = 262_144;

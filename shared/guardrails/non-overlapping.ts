@@ -8,6 +8,9 @@ import type { Span } from './detectors/span.ts';
  * Empty spans are dropped.
  */
 export const selectNonOverlapping = <T extends Span>(spans: readonly T[], compare: (a: T, b: T) => number): T[] => {
+  // Detectors return sorted spans, and usually the merge of them is already clean: one linear
+  // check then spares sorting 100k detections.
+  if (isSortedAndDisjoint(spans)) return [...spans];
   const sorted = spans.filter((span) => span.end > span.start).sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: T[] = [];
   let cluster: T[] = [];
@@ -24,6 +27,15 @@ export const selectNonOverlapping = <T extends Span>(spans: readonly T[], compar
   }
   settleCluster(cluster, compare, kept);
   return kept;
+};
+
+const isSortedAndDisjoint = (spans: readonly Span[]): boolean => {
+  let previousEnd = 0;
+  for (const span of spans) {
+    if (span.start < previousEnd || span.end <= span.start) return false;
+    previousEnd = span.end;
+  }
+  return true;
 };
 
 const settleCluster = <T extends Span>(cluster: T[], compare: (a: T, b: T) => number, kept: T[]): void => {

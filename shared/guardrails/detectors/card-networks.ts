@@ -67,24 +67,42 @@ const cardNetworks: readonly CardNetwork[] = [
   },
 ];
 
-/** Called once per candidate window, so ranges are compared as numbers without slicing strings. */
-export const hasKnownIssuer = (digits: string): boolean => {
-  const leadingSix = Number(digits.slice(0, 6));
-  return cardNetworks.some(
-    (network) =>
-      network.lengths.includes(digits.length) &&
-      network.ranges.some(([from, to]) => {
-        const prefix = Math.floor(leadingSix / 10 ** (6 - from.length));
-        return prefix >= Number(from) && prefix <= Number(to);
-      }),
-  );
+const DIGIT_ZERO = 48;
+
+// Ranges as numbers, scaled to six digits: comparing the first six digits of a candidate to
+// them needs no string work per candidate.
+const issuerRanges = cardNetworks.flatMap((network) =>
+  network.ranges.map(([from, to]) => {
+    const scale = 10 ** (6 - from.length);
+    return { low: Number(from) * scale, high: (Number(to) + 1) * scale - 1, lengths: network.lengths };
+  }),
+);
+
+/**
+ * True when the digits in `text[from, to)` (other characters are separators and skipped) are a
+ * card number: a length some network issues at this IIN, and a valid Luhn check digit.
+ */
+export const isCardNumber = (text: string, from: number, to: number): boolean => {
+  let length = 0;
+  let leadingSix = 0;
+  for (let index = from; index < to; index += 1) {
+    const digit = text.charCodeAt(index) - DIGIT_ZERO;
+    if (digit < 0 || digit > 9) continue;
+    if (length < 6) leadingSix = leadingSix * 10 + digit;
+    length += 1;
+  }
+  if (length < 13 || length > 19) return false;
+  const known = issuerRanges.some(({ low, high, lengths }) => leadingSix >= low && leadingSix <= high && lengths.includes(length));
+  return known && passesLuhn(text, from, to);
 };
 
-export const passesLuhn = (digits: string): boolean => {
+/** Luhn over the digits of `text[from, to)`, from the right, skipping separators. */
+const passesLuhn = (text: string, from: number, to: number): boolean => {
   let sum = 0;
   let double = false;
-  for (let index = digits.length - 1; index >= 0; index -= 1) {
-    let digit = digits.charCodeAt(index) - 48;
+  for (let index = to - 1; index >= from; index -= 1) {
+    let digit = text.charCodeAt(index) - DIGIT_ZERO;
+    if (digit < 0 || digit > 9) continue;
     if (double) {
       digit *= 2;
       if (digit > 9) digit -= 9;

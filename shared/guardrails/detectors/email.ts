@@ -1,4 +1,4 @@
-import { isAsciiAlnum, isSpace } from './chars.ts';
+import { isAsciiAlnum, isAsciiLetter, isDigit, isSpace } from './chars.ts';
 import type { Span } from './span.ts';
 
 // Email addresses: `local@domain.tld`, ASCII only (RFC 5321 dot-atoms without quoted local parts).
@@ -18,8 +18,7 @@ import type { Span } from './span.ts';
 
 const MAX_LOCAL_LENGTH = 64;
 const MAX_DOMAIN_LENGTH = 253;
-const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-const TOP_LEVEL_DOMAIN = /^[A-Za-z]{2,24}$/;
+const MAX_TOP_LEVEL_LENGTH = 24;
 const RETINA_ASSET = /^\d+(?:\.\d+)?x\.[A-Za-z]+$/;
 
 const DOT = 46;
@@ -77,17 +76,37 @@ const domainEnd = (text: string, at: number): number | undefined => {
   }
   // A trailing dot or dash is the sentence's, not the domain's ("write to bob@x.com.").
   while (end > at + 1 && (text.charCodeAt(end - 1) === DOT || text.charCodeAt(end - 1) === HYPHEN)) end -= 1;
-  // Cheap rejection first (`a@b`, `x@@`, `a@b.c`): most '@' in code are not addresses.
-  let lastDot = end - 1;
-  while (lastDot > at && text.charCodeAt(lastDot) !== DOT) lastDot -= 1;
-  if (lastDot === at || lastDot > end - 3) return undefined;
-  const domain = text.slice(at + 1, end);
-  const labels = domain.split('.');
-  const topLevel = labels[labels.length - 1];
-  if (labels.length < 2 || topLevel === undefined || !TOP_LEVEL_DOMAIN.test(topLevel)) return undefined;
-  if (!labels.every((label) => LABEL.test(label)) || RETINA_ASSET.test(domain)) return undefined;
-  return end;
+  return hasValidLabels(text, at + 1, end) && !isRetinaAsset(text, at + 1, end) ? end : undefined;
 };
+
+/**
+ * Labels of 1–63 letters, digits and inner hyphens, at least two, the last one 2+ letters.
+ * Checked in place: most '@' in code are not addresses and should cost no allocation.
+ */
+const hasValidLabels = (text: string, from: number, to: number): boolean => {
+  let labels = 0;
+  let labelStart = from;
+  let lettersOnly = true;
+  for (let index = from; index <= to; index += 1) {
+    const code = index === to ? DOT : text.charCodeAt(index);
+    if (code !== DOT) {
+      lettersOnly &&= isAsciiLetter(code);
+      continue;
+    }
+    const length = index - labelStart;
+    if (length === 0 || length > 63) return false;
+    if (text.charCodeAt(labelStart) === HYPHEN || text.charCodeAt(index - 1) === HYPHEN) return false;
+    labels += 1;
+    if (index === to) return labels >= 2 && lettersOnly && length >= 2 && length <= MAX_TOP_LEVEL_LENGTH;
+    labelStart = index + 1;
+    lettersOnly = true;
+  }
+  return false;
+};
+
+/** `icon@2x.png`: an image variant, not a mailbox. */
+const isRetinaAsset = (text: string, from: number, to: number): boolean =>
+  isDigit(text.charCodeAt(from)) && RETINA_ASSET.test(text.slice(from, to));
 
 /** True when the address sits right after `scheme://` (possibly after `user:`), i.e. in a URL's authority. */
 const isUrlUserinfo = (text: string, start: number, floor: number): boolean => {

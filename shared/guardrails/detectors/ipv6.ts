@@ -1,3 +1,4 @@
+import { isAsciiAlnum, isDigit } from './chars.ts';
 import { isIpv4 } from './ipv4.ts';
 import type { Span } from './span.ts';
 
@@ -9,19 +10,37 @@ import type { Span } from './span.ts';
 // hex digits or 3+ groups), hex-only words (`dead::beef`: a compressed form needs a digit),
 // loopback `::1` and the unspecified `::`.
 
-// Bounded quantifiers and a lookbehind on the first character keep this linear on long
-// hex or colon runs; the candidate is then parsed in code.
-const CANDIDATE = /(?<![\w:.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:]{2,39}(?:\.\d{1,3}){0,3}(?![\w:]|\.\w)/g;
+// Parsed in code after a bounded candidate match. The candidate is only tried where an address
+// can start: at most 4 hex digits before a colon, which prose and code rarely have; running the
+// regex at every position instead costs as much as all other detectors together.
+const CANDIDATE = /(?<![\w:.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:]{2,39}(?:\.\d{1,3}){0,3}(?![\w:]|\.\w)/y;
 const GROUP = /^[0-9A-Fa-f]{1,4}$/;
 const DIGIT = /\d/;
 
 export const findIpv6 = (text: string): Span[] => {
   const spans: Span[] = [];
-  for (const match of text.matchAll(CANDIDATE)) {
-    if (isIpv6(match[0])) spans.push({ start: match.index, end: match.index + match[0].length });
+  const candidate = new RegExp(CANDIDATE);
+  for (let colon = text.indexOf(':'); colon !== -1; ) {
+    let start = colon;
+    while (start > 0 && colon - start <= 4 && isHexDigit(text.charCodeAt(start - 1))) start -= 1;
+    let next = colon + 1;
+    if (colon - start <= 4 && !continuesToken(text.charCodeAt(start - 1))) {
+      candidate.lastIndex = start;
+      const match = candidate.exec(text);
+      if (match !== null) {
+        if (isIpv6(match[0])) spans.push({ start, end: start + match[0].length });
+        next = start + match[0].length;
+      }
+    }
+    colon = text.indexOf(':', next);
   }
   return spans;
 };
+
+/** A word character, ':' or '.' before the start: part of a longer token (`x12:30`, `a.b:c`). */
+const continuesToken = (code: number): boolean => isAsciiAlnum(code) || code === 95 || code === 58 || code === 46;
+
+const isHexDigit = (code: number): boolean => isDigit(code) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 
 export const isIpv6 = (value: string): boolean => {
   let hex = value;

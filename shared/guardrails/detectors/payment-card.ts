@@ -1,4 +1,4 @@
-import { hasKnownIssuer, passesLuhn } from './card-networks.ts';
+import { isCardNumber } from './card-networks.ts';
 import { isAsciiAlnum, isDigit } from './chars.ts';
 import type { Span } from './span.ts';
 
@@ -68,11 +68,13 @@ const longestCardFrom = (
 ): number | undefined => {
   const headStart = starts[first] ?? 0;
   const headLength = (ends[first] ?? 0) - headStart;
-  if (headLength >= 13) return isCard(run.slice(headStart, headStart + headLength)) ? first : undefined;
+  if (headLength >= 13) return headLength <= MAX_DIGITS && isCardNumber(run, headStart, headStart + headLength) ? first : undefined;
   if (headLength !== 4) return undefined;
   const separator = run.charCodeAt(headStart + 4);
   let digits = headLength;
   let best: number | undefined;
+  let previousAllFour = true;
+  let secondIsSix = false;
   for (let index = first + 1; index < count; index += 1) {
     const start = starts[index] ?? 0;
     const length = (ends[index] ?? 0) - start;
@@ -81,14 +83,14 @@ const longestCardFrom = (
     if (digits > MAX_DIGITS) break;
     const groups = index - first + 1;
     // 4-4-4-4 with a shorter last group, or Amex 4-6-5 / Diners 4-6-4.
-    const amexLike = groups === 3 && (ends[first + 1] ?? 0) - (starts[first + 1] ?? 0) === 6 && (length === 5 || length === 4);
-    if (digits >= 13 && (amexLike || length <= 4) && isCard(run.slice(headStart, start + length).replace(/[ -]/g, ''))) {
+    const standard = previousAllFour && length <= 4;
+    const amexLike = groups === 3 && secondIsSix && (length === 5 || length === 4);
+    if (digits >= 13 && (standard || amexLike) && isCardNumber(run, headStart, start + length)) {
       best = index;
     }
-    if (length !== 4 && !(groups === 2 && length === 6)) break;
+    if (groups === 2) secondIsSix = length === 6;
+    previousAllFour &&= length === 4;
+    if (!previousAllFour && (groups >= 3 || !secondIsSix)) break;
   }
   return best;
 };
-
-const isCard = (digits: string): boolean =>
-  digits.length >= 13 && digits.length <= MAX_DIGITS && hasKnownIssuer(digits) && passesLuhn(digits);
