@@ -5,15 +5,20 @@
 // text, keeps a 1 MB prompt of punctuation as cheap as one of prose. Word lists are alternations
 // of literals with bounded repeats: nothing here can backtrack badly on a long input.
 
-const INVISIBLE = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
+// Soft hyphen, zero-width and direction marks, bidi embeddings/overrides/isolates: invisible,
+// so they can split a word without changing what a reader (or the model) sees.
+const INVISIBLE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
 /** NFKC folds fullwidth and stylized letters (`ｉｇｎｏｒｅ`) to ASCII. */
 export const foldForPhrases = (text: string): string => text.normalize('NFKC').replace(INVISIBLE, '').toLowerCase();
 
 const SEPARATOR = '[^a-z0-9]{1,32}';
 
-/** A phrase pattern: each space becomes a separator run. */
-const phrase = (source: string): RegExp => new RegExp(source.replaceAll(' ', SEPARATOR));
+/** A phrase pattern source: each space becomes a separator run. */
+const phrase = (source: string): string => source.replaceAll(' ', SEPARATOR);
+
+/** One regex per reason: a single scan of a 1 MB prompt is cheaper than one per phrase. */
+const anyOf = (phrases: readonly string[]): RegExp => new RegExp(phrases.map((source) => `(?:${source})`).join('|'));
 
 const IGNORE_VERB = '(?:ignore|disregard|forget|bypass|discard|abandon|neglect)';
 // A negation right before the verb turns a command into advice: "don't forget the previous
@@ -26,12 +31,14 @@ const QUALIFIER =
 const RULES =
   '(?:instructions?|rules?|prompts?|directives?|guidelines?|commands?|guardrails?|constraints?|restrictions?|policy|policies|programming|training)';
 
-export const ignoreInstructions: readonly RegExp[] = [
-  phrase(`\\b${IGNORE_VERB}${notNegated(IGNORE_VERB)}(?: ${FILLER}){0,4} ${QUALIFIER}(?: ${QUALIFIER})?(?: [a-z]+){0,2}? ${RULES}\\b`),
+export const ignoreInstructions = anyOf([
+  phrase(
+    `\\b${IGNORE_VERB}${notNegated(IGNORE_VERB)}(?: ${FILLER}){0,4} ${QUALIFIER}(?: ${QUALIFIER})?(?: [a-z]+){0,2}? ${RULES}\\b`,
+  ),
   phrase(
     `\\b(?:ignore|disregard|forget)${notNegated('(?:ignore|disregard|forget)')}(?: about)? (?:everything|all)(?: that)?(?: (?:you ve been|you have been|you were|i) (?:told|said|given|written))? (?:above|so far|until now|previously|up to now)\\b`,
   ),
-];
+]);
 
 const REVEAL_VERB =
   '(?:print|reveal|show|display|output|repeat|tell|give|share|leak|dump|expose|disclose|recite|echo|write out|spell out|type out|paste)';
@@ -39,17 +46,19 @@ const REVEAL_FILLER = '(?:me|us|out|back|all|of|exactly|verbatim|word for word|f
 const PROMPT_NOUN =
   '(?:system prompt|system message|system instructions?|instructions|initial prompt|initial instructions|original prompt|original instructions|hidden prompt|hidden instructions|prompt|pre prompt|preprompt|configuration)';
 
-export const revealSystemPrompt: readonly RegExp[] = [
+export const revealSystemPrompt = anyOf([
   phrase(`\\b${REVEAL_VERB}(?: ${REVEAL_FILLER}){0,4} your(?: [a-z]+)?? ${PROMPT_NOUN}\\b`),
   phrase(
     `\\b${REVEAL_VERB}(?: ${REVEAL_FILLER}){0,4} (?:the|all the)(?: [a-z]+)?? (?:system prompt|system message|instructions|prompt|text|words) (?:above|verbatim|you were given|before this)\\b`,
   ),
-  phrase('\\bwhat (?:is|are|were) your(?: [a-z]+)? (?:system prompt|system message|system instructions|instructions|initial prompt)\\b'),
-];
+  phrase(
+    '\\bwhat (?:is|are|were) your(?: [a-z]+)? (?:system prompt|system message|system instructions|instructions|initial prompt)\\b',
+  ),
+]);
 
 const UNBOUND = '(?:dan|stan|unfiltered|unrestricted|uncensored|jailbroken|unchained|unbound|liberated|evil|rogue)';
 
-export const roleOverride: readonly RegExp[] = [
+export const roleOverride = anyOf([
   phrase(
     `\\byou(?: are| re|re) now (?:a |an |the )?(?:${UNBOUND}|in (?:developer|dan|god|jailbreak|jailbroken|unrestricted) mode|no longer|free from|an ai without|ai without)\\b`,
   ),
@@ -57,13 +66,19 @@ export const roleOverride: readonly RegExp[] = [
   phrase('\\bact as if you (?:have|had) no (?:restrictions|rules|guidelines|filters|limits|limitations)\\b'),
   phrase(`\\bpretend (?:to be|you are|you re|that you are) (?:a |an )?(?:${UNBOUND}|ai without|ai with no|model without)\\b`),
   phrase('\\bdo anything now\\b'),
-  phrase('\\b(?:developer|dan|god|jailbreak) mode (?:enabled|activated|on|output)\\b'),
-  phrase('\\b(?:enable|enter|activate|switch to|simulate|turn on) (?:dan|god|jailbreak|jailbroken|unrestricted|unfiltered) mode\\b'),
+  phrase('\\b(?:developer|dan|god|jailbreak) mode (?:enabled|activated|output)\\b'),
+  phrase(
+    '\\b(?:enable|enter|activate|switch to|simulate|turn on) (?:dan|god|jailbreak|jailbroken|unrestricted|unfiltered) mode\\b',
+  ),
   phrase('\\b(?:chatgpt|gpt|claude|assistant|ai|you) (?:with|in) developer mode\\b'),
+  phrase('\\byou(?: are| re|re)(?: now)? in (?:developer|dan|god|jailbreak|jailbroken) mode\\b'),
   phrase('\\bjailbreak(?:ed)? (?:prompt|mode)\\b'),
   phrase('\\byou(?: are| re|re) (?:now )?jailbroken\\b'),
   phrase('\\byou(?: are| re|re) no longer (?:bound|restricted|limited|an ai|chatgpt|claude|an assistant)\\b'),
-  phrase('\\bfree (?:yourself )?from (?:all |any |your )?(?:restrictions|rules|guidelines|constraints|limitations|policies|filters)\\b'),
-];
+  phrase(
+    '\\bfree (?:yourself )?from (?:all |any |your )?(?:restrictions|rules|guidelines|constraints|limitations|policies|filters)\\b',
+  ),
+]);
 
-export const matchesAny = (folded: string, patterns: readonly RegExp[]): boolean => patterns.some((pattern) => pattern.test(folded));
+export const matchesAny = (folded: string, patterns: readonly RegExp[]): boolean =>
+  patterns.some((pattern) => pattern.test(folded));

@@ -1,4 +1,4 @@
-import { foldForPhrases, ignoreInstructions, matchesAny, revealSystemPrompt, roleOverride } from './injection-phrases.ts';
+import { foldForPhrases, ignoreInstructions, revealSystemPrompt, roleOverride } from './injection-phrases.ts';
 
 // Prompt-injection heuristics. They report reason codes, never the matched text, and are meant
 // to flag or block untrusted text (user and tool messages). They are heuristics: a paraphrase
@@ -34,9 +34,14 @@ const DELIMITERS: readonly RegExp[] = [
   /<\/s>[ \t\r\n]{0,8}(?:<s>|\[INST\]|<\||(?:system|user|assistant|human)[ \t]{0,8}:)/i,
 ];
 
-// Base64 (standard or url-safe) long enough to hold a sentence. The lookbehind starts a match
-// only where a run starts, so each run (each word of prose) is scanned once.
-const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,}={0,2}/g;
+// Base64 (standard or url-safe) long enough to hold a sentence. Runs are found by a table-driven
+// character loop: a regex spends about as long again on every position of code-heavy text.
+const MIN_BASE64_RUN = 32;
+const BASE64_CHARS = new Uint8Array(128);
+for (const character of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_') {
+  BASE64_CHARS[character.charCodeAt(0)] = 1;
+}
+
 /** Only the start of a huge run is decoded: an instruction is short, and decoding is bounded. */
 const MAX_DECODED_RUN = 16_384;
 const MAX_DECODED_TOTAL = 262_144;
@@ -53,20 +58,27 @@ export const detectInjection = (text: string): InjectionFinding[] => {
 const phraseCodes = (text: string): InjectionCode[] => {
   const folded = foldForPhrases(text);
   const codes: InjectionCode[] = [];
-  if (matchesAny(folded, ignoreInstructions)) codes.push('ignore_instructions');
-  if (matchesAny(folded, revealSystemPrompt)) codes.push('reveal_system_prompt');
-  if (matchesAny(folded, roleOverride)) codes.push('role_override');
+  if (ignoreInstructions.test(folded)) codes.push('ignore_instructions');
+  if (revealSystemPrompt.test(folded)) codes.push('reveal_system_prompt');
+  if (roleOverride.test(folded)) codes.push('role_override');
   return codes;
 };
 
 const hasEncodedInstruction = (text: string): boolean => {
   let budget = MAX_DECODED_TOTAL;
-  for (const match of text.matchAll(BASE64_RUN)) {
-    if (budget <= 0) return false;
-    const run = match[0].slice(0, Math.min(MAX_DECODED_RUN, budget));
-    budget -= run.length;
-    const decoded = decodeReadable(run);
-    if (decoded !== undefined && phraseCodes(decoded).length > 0) return true;
+  let runStart = 0;
+  for (let index = 0; index <= text.length && budget > 0; index += 1) {
+    const code = index < text.length ? text.charCodeAt(index) : 0;
+    if (code < 128 && BASE64_CHARS[code] === 1) continue;
+    if (index - runStart >= MIN_BASE64_RUN) {
+      const run = text.slice(runStart, Math.min(index, runStart + MAX_DECODED_RUN, runStart + budget));
+      budget -= run.length;
+      const decoded = decodeReadable(run);
+      if (decoded !== undefined && (phraseCodes(decoded).length > 0 || DELIMITERS.some((pattern) => pattern.test(decoded)))) {
+        return true;
+      }
+    }
+    runStart = index + 1;
   }
   return false;
 };

@@ -1,5 +1,5 @@
 import type { DetectorKind } from './detectors.ts';
-import { kindOfLabel, PLACEHOLDER, placeholderLabels } from './placeholders.ts';
+import { PLACEHOLDER, placeholderLabels } from './placeholders.ts';
 
 /**
  * The placeholders of one request. Shared by every message of the request so that the same
@@ -44,7 +44,7 @@ export class PlaceholderState {
   reserveLiterals(text: string): void {
     if (!text.includes('[')) return;
     for (const match of text.matchAll(PLACEHOLDER)) {
-      if (kindOfLabel(match[1] ?? '') !== undefined && !this.#valueByPlaceholder.has(match[0])) this.#reserved.add(match[0]);
+      if (!this.#valueByPlaceholder.has(match[0])) this.#reserved.add(match[0]);
     }
   }
 

@@ -92,7 +92,9 @@ export const isCardNumber = (text: string, from: number, to: number): boolean =>
     length += 1;
   }
   if (length < 13 || length > 19) return false;
-  const known = issuerRanges.some(({ low, high, lengths }) => leadingSix >= low && leadingSix <= high && lengths.includes(length));
+  const known = issuerRanges.some(
+    ({ low, high, lengths }) => leadingSix >= low && leadingSix <= high && lengths.includes(length),
+  );
   return known && passesLuhn(text, from, to);
 };
 

@@ -20,6 +20,7 @@ const BEARER = /(?<![A-Za-z0-9])bearer[ \t]{1,5}([A-Za-z0-9._~+/-]{20,4096}=*)(?
 
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
 const HAS_DIGIT = /\d/;
+const MIN_VALUE_LENGTH = 8;
 const REFERENCE = /^[$%<]|\$\{|\{\{|process\.env|os\.environ/;
 const MASK = /^[*x•.#_-]+$/i;
 const CODE_CONTINUATION = /^[([{<]/;
@@ -33,14 +34,28 @@ export const findCredentialAssignments = (text: string): Span[] => {
     const range = match.indices?.[group];
     if (value === undefined || range === undefined) continue;
     if (REFERENCE.test(value) || MASK.test(value)) continue;
-    if (quoted === undefined && !isUnquotedLiteral(value, text.slice(range[1], range[1] + 1))) continue;
-    spans.push({ start: range[0], end: range[1] });
+    if (quoted !== undefined) {
+      spans.push({ start: range[0], end: range[1] });
+      continue;
+    }
+    const end = withoutTrailingDots(text, range[0], range[1]);
+    const literal = text.slice(range[0], end);
+    if (literal.length >= MIN_VALUE_LENGTH && isUnquotedLiteral(literal, text.charAt(range[1])))
+      spans.push({ start: range[0], end });
   }
   for (const match of text.matchAll(BEARER)) {
     const range = match.indices?.[1];
-    if (range !== undefined && HAS_DIGIT.test(match[1] ?? '')) spans.push({ start: range[0], end: range[1] });
+    if (range === undefined || !HAS_DIGIT.test(match[1] ?? '')) continue;
+    spans.push({ start: range[0], end: withoutTrailingDots(text, range[0], range[1]) });
   }
   return spans;
+};
+
+/** "password=hunter2hunter." ends a sentence: the dot is not part of the value. */
+const withoutTrailingDots = (text: string, start: number, end: number): number => {
+  let trimmed = end;
+  while (trimmed > start && text.charCodeAt(trimmed - 1) === 46) trimmed -= 1;
+  return trimmed;
 };
 
 const isUnquotedLiteral = (value: string, next: string): boolean => {

@@ -59,16 +59,11 @@ const findInRun = (run: string, offset: number, spans: Span[]): void => {
 };
 
 /** The index of the last group of the longest valid card starting at group `first`. */
-const longestCardFrom = (
-  run: string,
-  starts: Int32Array,
-  ends: Int32Array,
-  count: number,
-  first: number,
-): number | undefined => {
+const longestCardFrom = (run: string, starts: Int32Array, ends: Int32Array, count: number, first: number): number | undefined => {
   const headStart = starts[first] ?? 0;
   const headLength = (ends[first] ?? 0) - headStart;
-  if (headLength >= 13) return headLength <= MAX_DIGITS && isCardNumber(run, headStart, headStart + headLength) ? first : undefined;
+  if (headLength >= 13)
+    return headLength <= MAX_DIGITS && isCardNumber(run, headStart, headStart + headLength) ? first : undefined;
   if (headLength !== 4) return undefined;
   const separator = run.charCodeAt(headStart + 4);
   let digits = headLength;

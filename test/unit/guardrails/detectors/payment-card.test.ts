@@ -1,0 +1,55 @@
+import { describe, expect, test } from 'vitest';
+import { isCardNumber } from '#shared/guardrails/detectors/card-networks.ts';
+import { find } from '#shared/guardrails/detectors/payment-card.ts';
+import { ordinaryTexts } from '../samples/ordinary-texts.ts';
+import { paymentCardNegatives, paymentCardPositives } from '../samples/payment-card.ts';
+
+const matched = (text: string): string[] => find(text).map(({ start, end }) => text.slice(start, end));
+
+describe('payment_card find', () => {
+  test.each(paymentCardPositives)('finds $name', ({ text, expected }) => {
+    // Act
+    const found = matched(text);
+
+    // Assess
+    expect(found).toEqual(expected);
+  });
+
+  test.each(paymentCardNegatives)('finds nothing in $name', ({ text }) => {
+    // Act
+    const found = find(text);
+
+    // Assess
+    expect(found).toEqual([]);
+  });
+
+  test.each(ordinaryTexts)('finds nothing in $name', ({ text }) => {
+    // Act
+    const found = find(text);
+
+    // Assess
+    expect(found).toEqual([]);
+  });
+});
+
+// The false cases past a range end pass Luhn: only the IIN rejects them.
+describe('isCardNumber', () => {
+  test.each([
+    { text: '4111111111111111', expected: true },
+    { text: '4111 1111 1111 1111', expected: true },
+    { text: '4111-1111-1111-1111', expected: true },
+    { text: '4111111111111112', expected: false },
+    { text: '411111111111', expected: false },
+    { text: '41111111111111111111', expected: false },
+    { text: '2720999999999996', expected: true },
+    { text: '2721000000000004', expected: false },
+    { text: '3589000000000003', expected: true },
+    { text: '3590000000000000', expected: false },
+  ])('$text -> $expected', ({ text, expected }) => {
+    // Act
+    const result = isCardNumber(text, 0, text.length);
+
+    // Assess
+    expect(result).toBe(expected);
+  });
+});

@@ -1,0 +1,47 @@
+import type { Negative, Positive } from './sample.ts';
+
+export const phonePositives: Positive[] = [
+  { name: 'E.164', text: 'Call +14155552671 now', expected: ['+14155552671'] },
+  { name: 'US with parentheses after +1', text: 'Call +1 (555) 123-4567.', expected: ['+1 (555) 123-4567'] },
+  { name: 'UK London', text: 'Office: +44 20 7946 0958', expected: ['+44 20 7946 0958'] },
+  { name: 'German Berlin', text: 'Tel. +49 30 123456', expected: ['+49 30 123456'] },
+  { name: 'UK with the trunk 0 in parentheses', text: '+44 (0)20 7946 0958', expected: ['+44 (0)20 7946 0958'] },
+  { name: 'French with spaces', text: 'Appelez le +33 1 23 45 67 89', expected: ['+33 1 23 45 67 89'] },
+  { name: 'Indian mobile', text: '+91 98765 43210', expected: ['+91 98765 43210'] },
+  { name: 'dashed international', text: '+1-555-123-4567', expected: ['+1-555-123-4567'] },
+  { name: 'US with parentheses', text: 'Phone (555) 123-4567 ext. 2', expected: ['(555) 123-4567'] },
+  { name: 'US dashed', text: 'call 555-123-4567 after 5', expected: ['555-123-4567'] },
+  { name: 'US dotted', text: 'fax 555.123.4567', expected: ['555.123.4567'] },
+  { name: 'US spaced', text: 'tel: 555 123 4567', expected: ['555 123 4567'] },
+  { name: 'US toll-free with 1-', text: '1-800-555-0199', expected: ['1-800-555-0199'] },
+  { name: 'UK national', text: 'ring 020 7946 0958', expected: ['020 7946 0958'] },
+  { name: 'French national', text: 'mobile 06 12 34 56 78', expected: ['06 12 34 56 78'] },
+  { name: 'German national with area code in parentheses', text: '(030) 1234 5678', expected: ['(030) 1234 5678'] },
+  {
+    name: 'two in one sentence',
+    text: 'Either +44 20 7946 0958 or (555) 123-4567.',
+    expected: ['+44 20 7946 0958', '(555) 123-4567'],
+  },
+];
+
+export const phoneNegatives: Negative[] = [
+  { name: 'an ISO date', text: 'released 2024-05-14' },
+  { name: 'an ISO timestamp with offset', text: '2024-05-14T10:30:00+02:00' },
+  { name: 'a version', text: 'version 1.2.3 and 10.15.7' },
+  { name: 'an IP address', text: 'host 192.168.100.200' },
+  { name: 'a 6-digit order number', text: 'order 123456 shipped' },
+  { name: 'a time', text: 'at 12:30:45' },
+  { name: 'a price', text: '$1,234,567.89' },
+  { name: 'a bare 10-digit number', text: 'id 1234567890' },
+  { name: 'a 7-digit local number', text: 'call 555-1234' },
+  { name: 'a US ZIP+4', text: 'Boston, MA 02134-1234' },
+  { name: 'an ISBN', text: 'ISBN 978-3-16-148410-0' },
+  { name: 'a dotted European date', text: 'am 01.05.2024' },
+  { name: 'a dashed date with a 0', text: '05-14-2024' },
+  { name: 'too few digits after +', text: '+12345 and +1 234' },
+  { name: 'arithmetic', text: 'a+12345678 and 2+2=4' },
+  { name: 'a hex dump', text: '00 11 22 33 44 55 66' },
+  { name: 'an area code starting with 1', text: '123-456-7890' },
+  { name: 'mixed separators', text: '555-123.4567' },
+  { name: 'part of a longer dashed number', text: '555-123-4567-89' },
+];
