@@ -21,6 +21,9 @@ export class LocalResponseStream extends Writable {
     response.once('close', () => {
       if (!response.writableFinished) this.destroy(new Error('client closed the connection'));
     });
+    // A hang-up during a non-streamed answer has no pipeline listening for the error: without a
+    // listener it would crash the server. Pipelines still see the error through their own listener.
+    this.on('error', () => undefined);
   }
 
   setPrelude(prelude: ResponsePrelude): void {

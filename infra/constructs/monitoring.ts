@@ -93,7 +93,13 @@ export class Monitoring extends Construct {
     });
     alarm(
       'UsageEventsNotPublished',
-      new Metric({ namespace: METRIC_NAMESPACE, metricName: METRICS.eventsNotPublished, period, statistic: 'Sum' }),
+      new Metric({
+        namespace: METRIC_NAMESPACE,
+        metricName: METRICS.eventsNotPublished,
+        dimensionsMap: { service: 'inference-router' },
+        period,
+        statistic: 'Sum',
+      }),
       0,
       'Usage events the router could not publish (see the logs for their detail)',
     );

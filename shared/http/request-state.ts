@@ -59,8 +59,10 @@ export interface RequestState {
   placeholders?: PlaceholderState;
   /** Headers any middleware wants on the response (x-router-*, rate limits). */
   responseHeaders: Record<string, string>;
-  /** Work to do after the last byte reached the client (usage events, logs). */
+  /** Work to do after the last byte reached the client (usage events, reconciliation), run concurrently. */
   afterResponse: Array<() => Promise<void> | void>;
+  /** Work that reports on the rest (the log line, metrics): runs once `afterResponse` is done. */
+  afterAll: Array<() => Promise<void> | void>;
 }
 
 /** One guardrail decision: `redact`, `block` or `flag`, on the input or the output, with a reason code. */
@@ -87,4 +89,5 @@ export const newRequestState = (http: HttpRequest, requestId: string, now = new 
   pathParams: {},
   responseHeaders: {},
   afterResponse: [],
+  afterAll: [],
 });

@@ -13,11 +13,14 @@ export const runAfterResponse =
     // middy types plugin hooks with the plain Lambda context; ours carries the state.
     const state = (request.context as Partial<RouterContext> | undefined)?.state;
     if (state === undefined) return;
-    for (const task of state.afterResponse) {
+    const run = async (task: () => Promise<void> | void): Promise<void> => {
       try {
         await task();
       } catch (error) {
         logger.error('after-response task failed', { requestId: state.requestId, error: error as Error });
       }
-    }
+    };
+    // Independent round trips (PutEvents, reconciliation) overlap: the invocation ends sooner.
+    await Promise.all(state.afterResponse.map(run));
+    for (const task of state.afterAll) await run(task);
   };

@@ -14,7 +14,7 @@ export const observe = (
   const reported = { keyCacheHits: 0, keyCacheMisses: 0, breakerOpens: 0, eventsNotPublished: 0 };
   const schedule = (request: RouterRequest): void => {
     const { state } = request.context;
-    state.afterResponse.push(() => {
+    state.afterAll.push(() => {
       const summary = summarizeRequest(state, runtime.config.observability);
       runtime.logger.info('request', { ...summary });
       runtime.recent.record(summary);

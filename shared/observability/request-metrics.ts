@@ -12,33 +12,36 @@ export interface InstanceDeltas {
 }
 
 /**
- * One EMF record per request, by model and provider: requests, errors, latency, time to first
- * token, tokens, cost, fallbacks, rate-limit rejections, guardrail actions; plus the instance's
- * key-cache, breaker and lost-event deltas. CloudWatch turns the stdout line into metrics.
+ * One EMF line per request, with the `model` and `provider` dimensions: requests, errors,
+ * latency, time to first token, tokens, cost, fallbacks, rate-limit rejections, guardrail actions.
+ * Instance counts (key cache, breaker opens, lost events) go on a second line only when non-zero.
+ * CloudWatch turns the stdout lines into metrics; buffering then publishing once keeps it to one
+ * write (`singleMetric()` would write a line per metric and drop the dimensions after the first).
  */
 export const emitRequestMetrics = (metrics: Metrics, summary: RequestSummary, deltas: InstanceDeltas): void => {
-  const single = metrics.singleMetric();
-  if (summary.model) single.addDimensions({ model: summary.model, provider: summary.provider ?? 'none' });
-  single.addMetric(METRICS.requests, MetricUnit.Count, 1);
-  single.addMetric(METRICS.errors, MetricUnit.Count, summary.status >= 500 || summary.streamError !== undefined ? 1 : 0);
-  single.addMetric(METRICS.latency, MetricUnit.Milliseconds, summary.latencyMs);
+  metrics.addDimensions({ model: summary.model ?? 'none', provider: summary.provider ?? 'none' });
+  metrics.addMetric(METRICS.requests, MetricUnit.Count, 1);
+  metrics.addMetric(METRICS.errors, MetricUnit.Count, summary.status >= 500 || summary.streamError !== undefined ? 1 : 0);
+  metrics.addMetric(METRICS.latency, MetricUnit.Milliseconds, summary.latencyMs);
   if (summary.timeToFirstTokenMs !== undefined)
-    single.addMetric(METRICS.timeToFirstToken, MetricUnit.Milliseconds, summary.timeToFirstTokenMs);
+    metrics.addMetric(METRICS.timeToFirstToken, MetricUnit.Milliseconds, summary.timeToFirstTokenMs);
   if (summary.promptTokens !== undefined) {
-    single.addMetric(METRICS.promptTokens, MetricUnit.Count, summary.promptTokens);
-    single.addMetric(METRICS.completionTokens, MetricUnit.Count, summary.completionTokens ?? 0);
-    single.addMetric(METRICS.costMicros, MetricUnit.Count, summary.costMicros ?? 0);
+    metrics.addMetric(METRICS.promptTokens, MetricUnit.Count, summary.promptTokens);
+    metrics.addMetric(METRICS.completionTokens, MetricUnit.Count, summary.completionTokens ?? 0);
+    metrics.addMetric(METRICS.costMicros, MetricUnit.Count, summary.costMicros ?? 0);
   }
-  if (summary.fallback) single.addMetric(METRICS.fallbacks, MetricUnit.Count, 1);
-  if (summary.status === 429) single.addMetric(METRICS.rateLimited, MetricUnit.Count, 1);
-  if (summary.guardrails?.length) single.addMetric(METRICS.guardrailActions, MetricUnit.Count, summary.guardrails.length);
-  single.publishStoredMetrics();
+  if (summary.fallback) metrics.addMetric(METRICS.fallbacks, MetricUnit.Count, 1);
+  if (summary.status === 429) metrics.addMetric(METRICS.rateLimited, MetricUnit.Count, 1);
+  if (summary.guardrails?.length) metrics.addMetric(METRICS.guardrailActions, MetricUnit.Count, summary.guardrails.length);
+  metrics.publishStoredMetrics();
 
-  const instance = metrics.singleMetric();
-  if (deltas.keyCacheHits) instance.addMetric(METRICS.keyCacheHit, MetricUnit.Count, deltas.keyCacheHits);
-  if (deltas.keyCacheMisses) instance.addMetric(METRICS.keyCacheMiss, MetricUnit.Count, deltas.keyCacheMisses);
-  if (deltas.breakerOpens) instance.addMetric(METRICS.breakerOpened, MetricUnit.Count, deltas.breakerOpens);
-  if (deltas.eventsNotPublished) instance.addMetric(METRICS.eventsNotPublished, MetricUnit.Count, deltas.eventsNotPublished);
-  if (deltas.keyCacheHits || deltas.keyCacheMisses || deltas.breakerOpens || deltas.eventsNotPublished)
-    instance.publishStoredMetrics();
+  const instance: Array<[string, number]> = [
+    [METRICS.keyCacheHit, deltas.keyCacheHits],
+    [METRICS.keyCacheMiss, deltas.keyCacheMisses],
+    [METRICS.breakerOpened, deltas.breakerOpens],
+    [METRICS.eventsNotPublished, deltas.eventsNotPublished],
+  ];
+  if (instance.every(([, value]) => value === 0)) return;
+  for (const [name, value] of instance) if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
+  metrics.publishStoredMetrics();
 };

@@ -76,7 +76,9 @@ export const createMockProvider = (): Provider => ({
   name: 'mock',
 
   async complete(request, target, options): Promise<CompletionResult> {
-    await sleep(target.config.mock?.latencyMs ?? 0, undefined, { signal: options.signal });
+    options.signal.throwIfAborted();
+    // A zero sleep is still a timer turn (~1 ms): skip it when no latency is configured.
+    if (target.config.mock?.latencyMs) await sleep(target.config.mock.latencyMs, undefined, { signal: options.signal });
     const answer = mockAnswer(request, target);
     const usage = mockUsage(request, answer);
     const completion: ChatCompletion = {
@@ -104,7 +106,8 @@ export const createMockProvider = (): Provider => ({
 
   async *stream(request, target, options): AsyncGenerator<StreamEvent> {
     const { latencyMs = 0, tokenDelayMs = 0 } = target.config.mock ?? {};
-    await sleep(latencyMs, undefined, { signal: options.signal });
+    options.signal.throwIfAborted();
+    if (latencyMs > 0) await sleep(latencyMs, undefined, { signal: options.signal });
     const answer = mockAnswer(request, target);
     const base = {
       id: `chatcmpl-${options.requestId}`,

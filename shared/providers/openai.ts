@@ -55,11 +55,24 @@ export const fromOpenAIUsage = (usage: UpstreamUsage | null | undefined): Usage 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 export const createOpenAIProvider = (): Provider => {
+  // URL and headers are fixed per target: built on its first request, not on every one.
+  const endpoints = new WeakMap<ModelTarget, { url: string; headers: Record<string, string> }>();
+  const endpointOf = (target: ModelTarget) => {
+    let endpoint = endpoints.get(target);
+    if (!endpoint) {
+      endpoint = {
+        url: upstreamUrl(target.config.baseUrl ?? OPENAI_DEFAULT_BASE_URL, '/chat/completions', target.config.query),
+        headers: authHeaders(target),
+      };
+      endpoints.set(target, endpoint);
+    }
+    return endpoint;
+  };
   const callUpstream = (request: ChatRequest, target: ModelTarget, options: ProviderCallOptions, stream: boolean) =>
     postUpstream(
       {
-        url: upstreamUrl(target.config.baseUrl ?? OPENAI_DEFAULT_BASE_URL, '/chat/completions', target.config.query),
-        headers: authHeaders(target),
+        url: endpointOf(target).url,
+        headers: endpointOf(target).headers,
         body: toOpenAIRequestBody(request, target, stream),
         stream,
       },

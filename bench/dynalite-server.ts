@@ -1,0 +1,64 @@
+import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import { ensureTables } from '#local/embedded-dynamodb.ts';
+import { createDynamoClient } from '#shared/store/dynamo-client.ts';
+import { type TableDefinition, tableDefinitions } from '#shared/store/tables.ts';
+import { serve } from './ipc.ts';
+
+// The embedded DynamoDB (dynalite, in memory) with a count of the requests it receives by
+// operation and table (`UpdateItem inference-router-local-limits`). Run as a process by the
+// benchmark (`node bench/dynalite-server.ts`), or started in process by dynamodb-calls.ts.
+
+export interface CountingDynalite {
+  endpoint: string;
+  /** Requests received, keyed `Operation table`. */
+  calls: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/** The local server's table names; the benchmark's router uses them too (KEYS_TABLE...). */
+export const benchTableName = (table: TableDefinition): string => `inference-router-local-${table.id}`;
+
+const TABLE_NAME = /"TableName"\s*:\s*"([^"]+)"/;
+
+export const startCountingDynalite = async (): Promise<CountingDynalite> => {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const calls = new Map<string, number>();
+  server.on('request', (request: IncomingMessage) => {
+    const operation =
+      String(request.headers['x-amz-target'] ?? 'unknown')
+        .split('.')
+        .at(-1) ?? 'unknown';
+    // dynalite reads the body with its own 'data' listener; a second one sees the same chunks.
+    // The table name is near the start of every request the router sends.
+    request.once('data', (chunk: Buffer) => {
+      const table = TABLE_NAME.exec(chunk.toString('utf8', 0, Math.min(chunk.length, 512)))?.[1] ?? '?';
+      const name = `${operation} ${table}`;
+      calls.set(name, (calls.get(name) ?? 0) + 1);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    calls,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+};
+
+if (import.meta.main) {
+  const dynamo = await startCountingDynalite();
+  const client = createDynamoClient({ endpoint: dynamo.endpoint });
+  await ensureTables(client, tableDefinitions, benchTableName);
+  client.destroy();
+  dynamo.calls.clear();
+  serve({ counts: () => Object.fromEntries(dynamo.calls) }, { endpoint: dynamo.endpoint });
+}

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type Harness, startHarness } from './harness.ts';
+
+// A client that hangs up before the answer must not take the server down, and the request is
+// still accounted for.
+
+let harness: Harness;
+let key: string;
+
+beforeAll(async () => {
+  harness = await startHarness({
+    configure: (config) => {
+      config.models.push({ id: 'mock-slow', provider: 'mock', mock: { latencyMs: 300, tokenDelayMs: 50 } });
+    },
+  });
+  key = (await harness.createKey()).key;
+});
+afterAll(async () => harness.close());
+
+test.each([false, true])('a hang-up before the answer (stream: %s) leaves the server serving', async (stream) => {
+  // Act: abort after 100 ms, while the model is still "thinking".
+  const aborted = harness
+    .fetch('/v1/chat/completions', {
+      method: 'POST',
+      key,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock-slow', stream, messages: [{ role: 'user', content: 'hi' }] }),
+      signal: AbortSignal.timeout(100),
+    })
+    .then((response) => response.text())
+    .catch((error: unknown) => error);
+  expect(await aborted).toBeInstanceOf(Error);
+  await harness.router.idle();
+
+  // Assess
+  const after = await harness.fetch('/health');
+  expect(after.status).toBe(200);
+});
