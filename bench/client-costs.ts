@@ -1,14 +1,15 @@
 import { Agent, request } from 'node:http';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { createEventBridgeClient } from '#shared/events/eventbridge-client.ts';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { createEventsApi } from '#shared/events/eventbridge-client.ts';
+import { createDynamoApi } from '#shared/store/dynamo-api.ts';
 import { createDynamoClient } from '#shared/store/dynamo-client.ts';
 import { serve } from './ipc.ts';
 
 // What one outgoing call costs the router's process, client side only (the servers are other
-// processes): the CPU per call of the clients the hot path uses (fetch for upstreams, the AWS SDK
-// v3 for DynamoDB and EventBridge, built by the router's own factories), next to a plain
-// node:http request for scale.
+// processes): the CPU per call of the clients the hot path uses (fetch for upstreams, the router's
+// light AWS JSON client for DynamoDB and EventBridge), next to the AWS SDK v3 doing the same calls
+// (what the router used before) and a plain node:http request for scale.
 
 interface ClientCost {
   name: string;
@@ -58,7 +59,13 @@ const run = async (args: {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     await response.json();
   };
-  const events = createEventBridgeClient(args.eventsEndpoint);
+  const events = new EventBridgeClient({
+    endpoint: args.eventsEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const lightEvents = createEventsApi(args.eventsEndpoint);
+  const lightDynamo = createDynamoApi({ endpoint: args.dynamoEndpoint });
   const detail = JSON.stringify({
     version: 1,
     requestId: 'bench',
@@ -80,35 +87,50 @@ const run = async (args: {
       }),
     );
   const dynamo = createDynamoClient({ endpoint: args.dynamoEndpoint });
-  const updateItem = () =>
-    dynamo.send(
-      new UpdateItemCommand({
-        TableName: args.limitsTable,
-        Key: { pk: { S: 'key#bench-client-costs#min#2026-01-01T00:00' } },
-        UpdateExpression:
-          'ADD requests :requests, tokens :tokens, spendMicros :spend SET expiresAt = if_not_exists(expiresAt, :expires)',
-        ConditionExpression: '(attribute_not_exists(requests) OR requests <= :max)',
-        ExpressionAttributeValues: {
-          ':requests': { N: '1' },
-          ':tokens': { N: '1014' },
-          ':spend': { N: '0' },
-          ':expires': { N: '1767225600' },
-          ':max': { N: '1000000000' },
+  const updateInput = {
+    TableName: args.limitsTable,
+    Key: { pk: { S: 'key#bench-client-costs#min#2026-01-01T00:00' } },
+    UpdateExpression:
+      'ADD requests :requests, tokens :tokens, spendMicros :spend SET expiresAt = if_not_exists(expiresAt, :expires)',
+    ConditionExpression: '(attribute_not_exists(requests) OR requests <= :max)',
+    ExpressionAttributeValues: {
+      ':requests': { N: '1' },
+      ':tokens': { N: '1014' },
+      ':spend': { N: '0' },
+      ':expires': { N: '1767225600' },
+      ':max': { N: '1000000000' },
+    },
+    ReturnValues: 'ALL_NEW' as const,
+  };
+  const updateItem = () => dynamo.send(new UpdateItemCommand(updateInput));
+  const lightUpdateItem = () => lightDynamo.updateItem(updateInput);
+  const lightPutEvents = () =>
+    lightEvents.putEvents({
+      Entries: [
+        {
+          EventBusName: 'bench',
+          Source: 'inference-router',
+          DetailType: 'inference.completed',
+          Detail: detail,
+          Time: Math.floor(Date.now() / 1000),
         },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
+      ],
+    });
   try {
     return [
       await measure('node:http request (reference)', args.calls, viaHttp),
       await measure('fetch (undici), as upstream-fetch.ts calls upstreams', args.calls, viaFetch),
-      await measure('AWS SDK v3 PutEvents (1 entry), as the usage event', args.calls, putEvents),
-      await measure('AWS SDK v3 UpdateItem, as admission and reconciliation', args.calls, updateItem),
+      await measure('router JSON client PutEvents (1 entry), as the usage event', args.calls, lightPutEvents),
+      await measure('router JSON client UpdateItem, as admission and reconciliation', args.calls, lightUpdateItem),
+      await measure('AWS SDK v3 PutEvents (1 entry), for comparison', args.calls, putEvents),
+      await measure('AWS SDK v3 UpdateItem, for comparison', args.calls, updateItem),
     ];
   } finally {
     agent.destroy();
     events.destroy();
     dynamo.destroy();
+    lightEvents.destroy();
+    lightDynamo.destroy();
   }
 };
 

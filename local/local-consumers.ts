@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { EventBridgeEvent, SQSEvent } from 'aws-lambda';
 import { createLagoSyncHandler } from '#functions/lago-sync/create-handler.ts';
@@ -10,6 +9,7 @@ import { resolveSecrets, type SecretFetcher } from '#shared/config/resolve-secre
 import type { RouterConfig } from '#shared/config/schema.ts';
 import { createUsageStore } from '#shared/metering/usage-store.ts';
 import type { Counters } from '#shared/observability/counters.ts';
+import type { DynamoApi } from '#shared/store/dynamo-api.ts';
 import { lambdaContext } from './api-gateway-event.ts';
 import { type LocalEventBus, type LocalEventBusOptions, startLocalEventBus } from './event-bus.ts';
 
@@ -21,7 +21,7 @@ export type QueueSettings = Pick<
 export interface ConsumersOptions {
   config: RouterConfig;
   source: string;
-  dynamo: DynamoDBClient;
+  dynamo: DynamoApi;
   usageTableName: string;
   env: NodeJS.ProcessEnv;
   fetchSecret?: SecretFetcher;

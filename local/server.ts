@@ -8,11 +8,12 @@ import type { SecretFetcher } from '#shared/config/resolve-secrets.ts';
 import type { ConfigInput, RouterConfig } from '#shared/config/schema.ts';
 import { PayloadTooLargeError, toOpenAIError } from '#shared/errors.ts';
 import { createEventBridgePublisher } from '#shared/events/event-publisher.ts';
-import { createEventBridgeClient } from '#shared/events/eventbridge-client.ts';
+import { createEventsApi } from '#shared/events/eventbridge-client.ts';
 import { DEFAULT_EVENT_SOURCE } from '#shared/events/usage-event.ts';
 import { Counters } from '#shared/observability/counters.ts';
 import type { ProviderRegistry } from '#shared/providers/registry.ts';
 import { createRuntime, type RouterRuntime } from '#shared/runtime.ts';
+import { createDynamoApi } from '#shared/store/dynamo-api.ts';
 import { createDynamoClient } from '#shared/store/dynamo-client.ts';
 import { keysTable, limitsTable, type TableDefinition, tableDefinitions, usageTable } from '#shared/store/tables.ts';
 import { lambdaContext, toApiGatewayEvent } from './api-gateway-event.ts';
@@ -110,7 +111,9 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
   const dynamo: EmbeddedDynamo = options.dynamoEndpoint
     ? { endpoint: options.dynamoEndpoint, calls: new Map(), close: async () => undefined }
     : await startEmbeddedDynamo(options.dynamoPath ? { path: options.dynamoPath } : {});
+  // The SDK client creates tables (as CDK does in AWS); the stores use the router's light client.
   const client = createDynamoClient({ endpoint: dynamo.endpoint });
+  const api = createDynamoApi({ endpoint: dynamo.endpoint });
   const tableName = (table: TableDefinition): string => `inference-router-local-${table.id}`;
   let server: Server | undefined;
   let bus: LocalEventBus | undefined;
@@ -122,7 +125,7 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     bus = await startConsumers({
       config,
       source: DEFAULT_EVENT_SOURCE,
-      dynamo: client,
+      dynamo: api,
       usageTableName: tableName(usageTable),
       env,
       ...(options.fetchSecret ? { fetchSecret: options.fetchSecret } : {}),
@@ -134,14 +137,14 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     const runtime = await createRuntime({
       config,
       env,
-      dynamo: client,
+      dynamo: api,
       keysTableName: tableName(keysTable),
       limitsTableName: tableName(limitsTable),
       usageTableName: tableName(usageTable),
       counters,
       events: ({ logger: eventLogger }) =>
         createEventBridgePublisher({
-          client: createEventBridgeClient(busEndpoint),
+          client: createEventsApi(busEndpoint),
           busName: 'local',
           source: DEFAULT_EVENT_SOURCE,
           logger: eventLogger,
@@ -210,6 +213,7 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
         await stopped;
         await bus?.close();
         client.destroy();
+        api.destroy();
         await dynamo.close();
       },
     };

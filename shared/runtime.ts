@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resolveSecrets, type SecretFetcher } from './config/resolve-secrets.ts';
 import type { RouterConfig } from './config/schema.ts';
 import type { EventPublisher } from './events/event-publisher.ts';
@@ -18,6 +17,7 @@ import type { ModelTarget } from './providers/types.ts';
 import { CircuitBreakers } from './resilience/circuit-breaker.ts';
 import { LatencyTracker } from './routing/latency-tracker.ts';
 import { createModelRouter, type ModelRouter } from './routing/model-router.ts';
+import type { DynamoApi } from './store/dynamo-api.ts';
 
 /** Everything built once per Lambda instance (cold start) and shared by its requests. */
 export interface RouterRuntime {
@@ -48,7 +48,7 @@ export interface RouterRuntime {
 export interface RuntimeOptions {
   config: RouterConfig;
   env: NodeJS.ProcessEnv;
-  dynamo: DynamoDBClient;
+  dynamo: DynamoApi;
   keysTableName: string;
   limitsTableName: string;
   usageTableName: string;

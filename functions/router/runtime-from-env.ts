@@ -3,10 +3,10 @@ import * as z from 'zod';
 import { loadConfig } from '#shared/config/load-config.ts';
 import { awsSecretFetcher, withSecretEnvironment } from '#shared/config/resolve-secrets.ts';
 import { createEventBridgePublisher } from '#shared/events/event-publisher.ts';
-import { createEventBridgeClient } from '#shared/events/eventbridge-client.ts';
+import { createEventsApi } from '#shared/events/eventbridge-client.ts';
 import { DEFAULT_EVENT_SOURCE } from '#shared/events/usage-event.ts';
 import { createRuntime, type RouterRuntime } from '#shared/runtime.ts';
-import { createDynamoClient } from '#shared/store/dynamo-client.ts';
+import { createDynamoApi } from '#shared/store/dynamo-api.ts';
 
 /** The router Lambda's environment, validated once at cold start. */
 const envSchema = z.object({
@@ -32,7 +32,7 @@ export const loadRuntimeFromEnv = async (rawEnv: NodeJS.ProcessEnv): Promise<Rou
   return createRuntime({
     config,
     env: await withSecretEnvironment(rawEnv, env.PROVIDER_SECRETS_ARN),
-    dynamo: createDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT }),
+    dynamo: createDynamoApi({ endpoint: env.DYNAMODB_ENDPOINT }),
     keysTableName: env.KEYS_TABLE,
     limitsTableName: env.LIMITS_TABLE,
     usageTableName: env.USAGE_TABLE,
@@ -40,7 +40,7 @@ export const loadRuntimeFromEnv = async (rawEnv: NodeJS.ProcessEnv): Promise<Rou
       ? {
           events: ({ logger: eventLogger, counters }) =>
             createEventBridgePublisher({
-              client: createEventBridgeClient(env.EVENTBRIDGE_ENDPOINT),
+              client: createEventsApi(env.EVENTBRIDGE_ENDPOINT),
               busName: env.EVENT_BUS_NAME as string,
               source: env.EVENT_SOURCE,
               logger: eventLogger,

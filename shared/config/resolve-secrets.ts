@@ -1,15 +1,23 @@
+import { createAwsJsonClient } from '../aws/aws-json-client.ts';
 import { ConfigError } from './load-config.ts';
 
 /** Fetches a Secrets Manager secret's string; injected so tests and the local runtime need no AWS. */
 export type SecretFetcher = (arn: string) => Promise<string>;
 
-/** Reads secrets from AWS Secrets Manager; the client is loaded only when an ARN is configured (smaller cold start). */
+/**
+ * Reads secrets from AWS Secrets Manager with the light JSON client (no SDK at cold start), in the
+ * secret's own region.
+ */
 export const awsSecretFetcher: SecretFetcher = async (arn) => {
-  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient({});
-  const result = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-  if (result.SecretString === undefined) throw new Error('the secret has no string value');
-  return result.SecretString;
+  const region = arn.split(':')[3] || process.env.AWS_REGION || 'us-east-1';
+  const client = createAwsJsonClient({ service: 'secretsmanager', targetPrefix: 'secretsmanager', jsonVersion: '1.1', region });
+  try {
+    const result = await client.call<{ SecretString?: string }>('GetSecretValue', { SecretId: arn });
+    if (result.SecretString === undefined) throw new Error('the secret has no string value');
+    return result.SecretString;
+  } finally {
+    client.destroy();
+  }
 };
 
 /**

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { Counters } from '../observability/counters.ts';
+import type { EventEntry, EventsApi } from './eventbridge-client.ts';
 import { detailTypeOf, type UsageEventDetail } from './usage-event.ts';
 
 /** PutEvents takes at most 10 entries per call. */
@@ -13,7 +13,7 @@ export interface EventPublisher {
 }
 
 export interface EventBridgePublisherOptions {
-  client: EventBridgeClient;
+  client: EventsApi;
   busName: string;
   source: string;
   logger: Logger;
@@ -30,12 +30,12 @@ export interface EventBridgePublisherOptions {
  */
 export const createEventBridgePublisher = (options: EventBridgePublisherOptions): EventPublisher => {
   const { client, busName, source, logger, counters, retries = 3, baseDelayMs = 100 } = options;
-  const toEntry = (detail: UsageEventDetail): PutEventsRequestEntry => ({
+  const toEntry = (detail: UsageEventDetail): EventEntry => ({
     EventBusName: busName,
     Source: source,
     DetailType: detailTypeOf(detail),
     Detail: JSON.stringify(detail),
-    Time: new Date(detail.timestamp),
+    Time: Math.floor(Date.parse(detail.timestamp) / 1000),
   });
 
   const sendBatch = async (batch: UsageEventDetail[]): Promise<UsageEventDetail[]> => {
@@ -43,7 +43,7 @@ export const createEventBridgePublisher = (options: EventBridgePublisherOptions)
     for (let attempt = 0; attempt <= retries && pending.length > 0; attempt++) {
       if (attempt > 0) await sleep(baseDelayMs * 2 ** (attempt - 1));
       try {
-        const result = await client.send(new PutEventsCommand({ Entries: pending.map(toEntry) }));
+        const result = await client.putEvents({ Entries: pending.map(toEntry) });
         const entries = result.Entries ?? [];
         pending = pending.filter(
           (_detail, index) => entries[index]?.ErrorCode !== undefined || entries[index]?.EventId === undefined,

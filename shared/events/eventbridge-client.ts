@@ -1,8 +1,29 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import { type AwsCredentials, createAwsJsonClient } from '../aws/aws-json-client.ts';
 
-/** One client per instance; `endpoint` points it at the local event bus, which accepts any credentials. */
-export const createEventBridgeClient = (endpoint?: string): EventBridgeClient =>
-  new EventBridgeClient({
+/** A PutEvents entry as the JSON protocol carries it: `Time` in epoch seconds. */
+export interface EventEntry {
+  EventBusName: string;
+  Source: string;
+  DetailType: string;
+  Detail: string;
+  Time?: number;
+}
+
+export interface EventsApi {
+  putEvents(input: { Entries: EventEntry[] }): Promise<{ FailedEntryCount?: number; Entries?: PutEventsResultEntry[] }>;
+  destroy(): void;
+}
+
+/** EventBridge over the light JSON client; `endpoint` points it at the local event bus (any credentials). */
+export const createEventsApi = (endpoint?: string): EventsApi => {
+  const local: AwsCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const client = createAwsJsonClient({
+    service: 'events',
+    targetPrefix: 'AWSEvents',
+    jsonVersion: '1.1',
     region: process.env.AWS_REGION ?? 'us-east-1',
-    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(endpoint ? { endpoint, credentials: () => local } : {}),
   });
+  return { putEvents: (input) => client.call('PutEvents', input), destroy: () => client.destroy() };
+};

@@ -1,15 +1,7 @@
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../errors.ts';
+import { type DynamoApi, isConditionalCheckFailed } from '../store/dynamo-api.ts';
 import { keysTable } from '../store/tables.ts';
 import { generateApiKey, newKeyId } from './api-key.ts';
 import { type CreateKeyRequest, type KeyRecord, keyRecordSchema, type UpdateKeyRequest } from './key-record.ts';
@@ -53,17 +45,15 @@ const decodeCursor = (cursor: string | undefined) => {
   }
 };
 
-export const createKeysStore = (client: DynamoDBClient, tableName: string): KeysStore => {
+export const createKeysStore = (client: DynamoApi, tableName: string): KeysStore => {
   const hashById = async (id: string): Promise<string | undefined> => {
-    const result = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'byId',
-        KeyConditionExpression: 'id = :id',
-        ExpressionAttributeValues: { ':id': { S: id } },
-        Limit: 1,
-      }),
-    );
+    const result = await client.query({
+      TableName: tableName,
+      IndexName: 'byId',
+      KeyConditionExpression: 'id = :id',
+      ExpressionAttributeValues: { ':id': { S: id } },
+      Limit: 1,
+    });
     return result.Items?.[0]?.[keysTable.partitionKey.name]?.S;
   };
 
@@ -86,23 +76,21 @@ export const createKeysStore = (client: DynamoDBClient, tableName: string): Keys
         metadata: input.metadata,
       });
       try {
-        await client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: marshall({ keyHash: secret.hash, ...record }, { removeUndefinedValues: true }),
-            ConditionExpression: 'attribute_not_exists(keyHash)',
-          }),
-        );
+        await client.putItem({
+          TableName: tableName,
+          Item: marshall({ keyHash: secret.hash, ...record }, { removeUndefinedValues: true }),
+          ConditionExpression: 'attribute_not_exists(keyHash)',
+        });
       } catch (error) {
         // 192 random bits make a collision practically impossible; refuse rather than overwrite.
-        if (error instanceof ConditionalCheckFailedException) throw new ConflictError('key collision; retry the request');
+        if (isConditionalCheckFailed(error)) throw new ConflictError('key collision; retry the request');
         throw error;
       }
       return { record, key: secret.key };
     },
 
     async findByHash(hash) {
-      const result = await client.send(new GetItemCommand({ TableName: tableName, Key: { keyHash: { S: hash } } }));
+      const result = await client.getItem({ TableName: tableName, Key: { keyHash: { S: hash } } });
       return result.Item ? toRecord(unmarshall(result.Item)) : undefined;
     },
 
@@ -116,16 +104,14 @@ export const createKeysStore = (client: DynamoDBClient, tableName: string): Keys
       const common = { TableName: tableName, Limit: limit, ExclusiveStartKey: decodeCursor(after) };
       const result =
         tenant === undefined
-          ? await client.send(new ScanCommand(common))
-          : await client.send(
-              new QueryCommand({
-                ...common,
-                IndexName: 'byTenant',
-                KeyConditionExpression: 'tenant = :tenant',
-                ExpressionAttributeValues: { ':tenant': { S: tenant } },
-                ScanIndexForward: false,
-              }),
-            );
+          ? await client.scan(common)
+          : await client.query({
+              ...common,
+              IndexName: 'byTenant',
+              KeyConditionExpression: 'tenant = :tenant',
+              ExpressionAttributeValues: { ':tenant': { S: tenant } },
+              ScanIndexForward: false,
+            });
       return {
         keys: (result.Items ?? []).map((item) => toRecord(unmarshall(item))),
         next: encodeCursor(result.LastEvaluatedKey),
@@ -150,40 +136,36 @@ export const createKeysStore = (client: DynamoDBClient, tableName: string): Keys
           values[`:${field}`] = marshall({ v: stored }, { removeUndefinedValues: true }).v as AttributeValue;
         }
       }
-      const result = await client.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: { keyHash: { S: hash } },
-          UpdateExpression: [
-            sets.length > 0 ? `SET ${sets.join(', ')}` : '',
-            removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
-          ]
-            .join(' ')
-            .trim(),
-          ConditionExpression: 'attribute_exists(keyHash)',
-          ExpressionAttributeNames: names,
-          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
+      const result = await client.updateItem({
+        TableName: tableName,
+        Key: { keyHash: { S: hash } },
+        UpdateExpression: [
+          sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+          removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+        ]
+          .join(' ')
+          .trim(),
+        ConditionExpression: 'attribute_exists(keyHash)',
+        ExpressionAttributeNames: names,
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        ReturnValues: 'ALL_NEW',
+      });
       return toRecord(unmarshall(result.Attributes ?? {}));
     },
 
     async revoke(id, now = new Date()) {
       const hash = await hashById(id);
       if (hash === undefined) throw new NotFoundError(`No API key with id '${id}'.`, { code: 'key_not_found' });
-      const result = await client.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: { keyHash: { S: hash } },
-          // Revoking twice keeps the first revocation time.
-          UpdateExpression: 'SET #status = :revoked, revokedAt = if_not_exists(revokedAt, :now)',
-          ConditionExpression: 'attribute_exists(keyHash)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':revoked': { S: 'revoked' }, ':now': { S: now.toISOString() } },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
+      const result = await client.updateItem({
+        TableName: tableName,
+        Key: { keyHash: { S: hash } },
+        // Revoking twice keeps the first revocation time.
+        UpdateExpression: 'SET #status = :revoked, revokedAt = if_not_exists(revokedAt, :now)',
+        ConditionExpression: 'attribute_exists(keyHash)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':revoked': { S: 'revoked' }, ':now': { S: now.toISOString() } },
+        ReturnValues: 'ALL_NEW',
+      });
       return toRecord(unmarshall(result.Attributes ?? {}));
     },
   };

@@ -1,9 +1,4 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoApi, isConditionalCheckFailed } from '../store/dynamo-api.ts';
 import type { Window } from './windows.ts';
 
 /** Counters of one scope (a key or a tenant) in one window. */
@@ -43,7 +38,7 @@ export interface LimitsStore {
   read(scope: string, window: Window): Promise<WindowCounters>;
 }
 
-export const createLimitsStore = (client: DynamoDBClient, tableName: string): LimitsStore => {
+export const createLimitsStore = (client: DynamoApi, tableName: string): LimitsStore => {
   const key = (scope: string, window: Window) => ({ pk: { S: `${scope}#${window.id}` } });
 
   return {
@@ -75,20 +70,18 @@ export const createLimitsStore = (client: DynamoDBClient, tableName: string): Li
         conditions.push(`(attribute_not_exists(${attribute}) OR ${attribute} <= :max_${field})`);
       }
       try {
-        const result = await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: key(scope, window),
-            UpdateExpression:
-              'ADD requests :requests, tokens :tokens, spendMicros :spend SET expiresAt = if_not_exists(expiresAt, :expires)',
-            ...(conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {}),
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
+        const result = await client.updateItem({
+          TableName: tableName,
+          Key: key(scope, window),
+          UpdateExpression:
+            'ADD requests :requests, tokens :tokens, spendMicros :spend SET expiresAt = if_not_exists(expiresAt, :expires)',
+          ...(conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {}),
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        });
         return { admitted: true, counters: toCounters(result.Attributes as Record<string, { N?: string }> | undefined) };
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
         // Only on refusal: read the counters to say which limit was hit (dynalite ignores
         // ReturnValuesOnConditionCheckFailure, so the failure itself does not carry them).
         return { admitted: false, counters: await this.read(scope, window) };
@@ -97,26 +90,22 @@ export const createLimitsStore = (client: DynamoDBClient, tableName: string): Li
 
     async adjust(scope, window, delta) {
       if (delta.requests === 0 && delta.tokens === 0 && delta.spendMicros === 0) return;
-      await client.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: key(scope, window),
-          UpdateExpression:
-            'ADD requests :requests, tokens :tokens, spendMicros :spend SET expiresAt = if_not_exists(expiresAt, :expires)',
-          ExpressionAttributeValues: {
-            ':requests': { N: String(delta.requests) },
-            ':tokens': { N: String(delta.tokens) },
-            ':spend': { N: String(delta.spendMicros) },
-            ':expires': { N: String(window.expiresAt) },
-          },
-        }),
-      );
+      await client.updateItem({
+        TableName: tableName,
+        Key: key(scope, window),
+        UpdateExpression:
+          'ADD requests :requests, tokens :tokens, spendMicros :spend SET expiresAt = if_not_exists(expiresAt, :expires)',
+        ExpressionAttributeValues: {
+          ':requests': { N: String(delta.requests) },
+          ':tokens': { N: String(delta.tokens) },
+          ':spend': { N: String(delta.spendMicros) },
+          ':expires': { N: String(window.expiresAt) },
+        },
+      });
     },
 
     async read(scope, window) {
-      const result = await client.send(
-        new GetItemCommand({ TableName: tableName, Key: key(scope, window), ConsistentRead: true }),
-      );
+      const result = await client.getItem({ TableName: tableName, Key: key(scope, window), ConsistentRead: true });
       return toCounters(result.Item as Record<string, { N?: string }> | undefined);
     },
   };

@@ -1,13 +1,6 @@
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { UsageEventDetail } from '../events/usage-event.ts';
+import { type DynamoApi, isConditionalCheckFailed } from '../store/dynamo-api.ts';
 
 /** Totals of one day, key and model of a tenant. */
 export interface UsageRow {
@@ -54,27 +47,25 @@ const num = (value: { N?: string } | undefined): number => Number(value?.N ?? 0)
  * the "done" write can count an event twice (after the stale period); that window is two
  * consecutive writes of one invocation, the same one Powertools idempotency accepts.
  */
-export const createUsageStore = (client: DynamoDBClient, tableName: string): UsageStore => ({
+export const createUsageStore = (client: DynamoApi, tableName: string): UsageStore => ({
   async meter(detail, now = Date.now()) {
     const marker = { pk: { S: `event#${detail.requestId}` }, sk: { S: 'marker' } };
     try {
-      await client.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: {
-            ...marker,
-            state: { S: 'applying' },
-            startedAt: { N: String(now) },
-            expiresAt: { N: String(Math.floor(now / 1000) + DEDUP_RETENTION_DAYS * 86_400) },
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :applying AND startedAt < :stale)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':applying': { S: 'applying' }, ':stale': { N: String(now - STALE_MS) } },
-        }),
-      );
+      await client.putItem({
+        TableName: tableName,
+        Item: {
+          ...marker,
+          state: { S: 'applying' },
+          startedAt: { N: String(now) },
+          expiresAt: { N: String(Math.floor(now / 1000) + DEDUP_RETENTION_DAYS * 86_400) },
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR (#state = :applying AND startedAt < :stale)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':applying': { S: 'applying' }, ':stale': { N: String(now - STALE_MS) } },
+      });
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing = await client.send(new GetItemCommand({ TableName: tableName, Key: marker, ConsistentRead: true }));
+      if (!isConditionalCheckFailed(error)) throw error;
+      const existing = await client.getItem({ TableName: tableName, Key: marker, ConsistentRead: true });
       if (existing.Item?.state?.S === 'done') return 'duplicate';
       throw new MeteringInProgressError(detail.requestId);
     }
@@ -82,36 +73,32 @@ export const createUsageStore = (client: DynamoDBClient, tableName: string): Usa
     const day = detail.timestamp.slice(0, 10);
     const model = detail.servedModel ?? detail.requestedModel;
     const failed = detail.status >= 400 || detail.servedModel === undefined;
-    await client.send(
-      new UpdateItemCommand({
-        TableName: tableName,
-        Key: { pk: { S: `usage#tenant#${detail.tenant}` }, sk: { S: `day#${day}#key#${detail.keyId}#model#${model}` } },
-        UpdateExpression:
-          'ADD requests :one, errors :errors, promptTokens :prompt, completionTokens :completion, cachedTokens :cached, costMicros :cost, premiumCostMicros :premium SET #day = :day, keyId = :key, #model = :model',
-        ExpressionAttributeNames: { '#day': 'day', '#model': 'model' },
-        ExpressionAttributeValues: {
-          ':one': { N: '1' },
-          ':errors': { N: failed ? '1' : '0' },
-          ':prompt': { N: String(detail.usage.promptTokens) },
-          ':completion': { N: String(detail.usage.completionTokens) },
-          ':cached': { N: String(detail.usage.cachedTokens) },
-          ':cost': { N: String(detail.costMicros) },
-          ':premium': { N: String(detail.premiumCostMicros) },
-          ':day': { S: day },
-          ':key': { S: detail.keyId },
-          ':model': { S: model },
-        },
-      }),
-    );
-    await client.send(
-      new UpdateItemCommand({
-        TableName: tableName,
-        Key: marker,
-        UpdateExpression: 'SET #state = :done',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':done': { S: 'done' } },
-      }),
-    );
+    await client.updateItem({
+      TableName: tableName,
+      Key: { pk: { S: `usage#tenant#${detail.tenant}` }, sk: { S: `day#${day}#key#${detail.keyId}#model#${model}` } },
+      UpdateExpression:
+        'ADD requests :one, errors :errors, promptTokens :prompt, completionTokens :completion, cachedTokens :cached, costMicros :cost, premiumCostMicros :premium SET #day = :day, keyId = :key, #model = :model',
+      ExpressionAttributeNames: { '#day': 'day', '#model': 'model' },
+      ExpressionAttributeValues: {
+        ':one': { N: '1' },
+        ':errors': { N: failed ? '1' : '0' },
+        ':prompt': { N: String(detail.usage.promptTokens) },
+        ':completion': { N: String(detail.usage.completionTokens) },
+        ':cached': { N: String(detail.usage.cachedTokens) },
+        ':cost': { N: String(detail.costMicros) },
+        ':premium': { N: String(detail.premiumCostMicros) },
+        ':day': { S: day },
+        ':key': { S: detail.keyId },
+        ':model': { S: model },
+      },
+    });
+    await client.updateItem({
+      TableName: tableName,
+      Key: marker,
+      UpdateExpression: 'SET #state = :done',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':done': { S: 'done' } },
+    });
     return 'metered';
   },
 
@@ -120,18 +107,16 @@ export const createUsageStore = (client: DynamoDBClient, tableName: string): Usa
     if (from > to) return rows;
     let start: Record<string, AttributeValue> | undefined;
     do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': { S: `usage#tenant#${tenant}` },
-            ':from': { S: `day#${from}` },
-            ':to': { S: `day#${to}#~` },
-          },
-          ExclusiveStartKey: start,
-        }),
-      );
+      const page = await client.query({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': { S: `usage#tenant#${tenant}` },
+          ':from': { S: `day#${from}` },
+          ':to': { S: `day#${to}#~` },
+        },
+        ExclusiveStartKey: start,
+      });
       for (const item of page.Items ?? []) {
         rows.push({
           day: item.day?.S ?? '',

@@ -4,6 +4,7 @@ import { admit, reconcile } from '#shared/limits/admission.ts';
 import { createLimitsStore, type LimitsStore } from '#shared/limits/limits-store.ts';
 import type { EffectiveLimits } from '#shared/limits/resolve-limits.ts';
 import { minuteWindow, monthWindow } from '#shared/limits/windows.ts';
+import { createDynamoApi } from '#shared/store/dynamo-api.ts';
 import { createDynamoClient } from '#shared/store/dynamo-client.ts';
 import { limitsTable } from '#shared/store/tables.ts';
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
   dynamo = await startEmbeddedDynamo();
   client = createDynamoClient({ endpoint: dynamo.endpoint });
   await ensureTables(client, [limitsTable], () => 'limits');
-  store = createLimitsStore(client, 'limits');
+  store = createLimitsStore(createDynamoApi({ endpoint: dynamo.endpoint }), 'limits');
 });
 afterAll(async () => {
   client.destroy();

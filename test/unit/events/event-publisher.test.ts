@@ -1,27 +1,26 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { type LocalEventBus, startLocalEventBus } from '#local/event-bus.ts';
 import { createEventBridgePublisher, type EventPublisher } from '#shared/events/event-publisher.ts';
-import { createEventBridgeClient } from '#shared/events/eventbridge-client.ts';
+import { createEventsApi, type EventsApi } from '#shared/events/eventbridge-client.ts';
 import { DETAIL_TYPE_COMPLETED, DETAIL_TYPE_FAILED, type UsageEventDetail } from '#shared/events/usage-event.ts';
 import { Counters } from '#shared/observability/counters.ts';
 import { failedDetail, usageDetail } from './usage-detail.ts';
 
-// The publisher against the local EventBridge (the real SDK client over HTTP): batching, resending
+// The publisher against the local EventBridge (the router's JSON client over HTTP): batching, resending
 // only the entries that failed, and never throwing.
 
 const SOURCE = 'inference-router';
 
 let bus: LocalEventBus;
-let client: EventBridgeClient;
+let client: EventsApi;
 let logger: Logger;
 let counters: Counters;
 let publisher: EventPublisher;
 
 beforeEach(async () => {
   bus = await startLocalEventBus({ source: SOURCE });
-  client = createEventBridgeClient(bus.endpoint);
+  client = createEventsApi(bus.endpoint);
   logger = new Logger({ serviceName: 'publisher-test', logLevel: 'SILENT' });
   counters = new Counters();
   publisher = createEventBridgePublisher({
@@ -47,13 +46,9 @@ const requestIdsOf = (archive: LocalEventBus['archive']): string[] =>
 
 /** Observes (without changing) the PutEvents calls: how many entries each carried. */
 const spyOnPutEvents = () => {
-  const send = vi.spyOn(client, 'send');
+  const send = vi.spyOn(client, 'putEvents');
   return (): Array<string[]> =>
-    send.mock.calls.map(([command]) =>
-      command instanceof PutEventsCommand
-        ? (command.input.Entries ?? []).map((entry) => (JSON.parse(entry.Detail ?? '{}') as UsageEventDetail).requestId)
-        : [],
-    );
+    send.mock.calls.map(([input]) => input.Entries.map((entry) => (JSON.parse(entry.Detail) as UsageEventDetail).requestId));
 };
 
 describe('createEventBridgePublisher', () => {

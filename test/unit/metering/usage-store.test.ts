@@ -8,6 +8,7 @@ import {
   type UsageRow,
   type UsageStore,
 } from '#shared/metering/usage-store.ts';
+import { createDynamoApi } from '#shared/store/dynamo-api.ts';
 import { createDynamoClient } from '#shared/store/dynamo-client.ts';
 import { usageTable } from '#shared/store/tables.ts';
 import { failedDetail, usageDetail } from '#test/unit/events/usage-detail.ts';
@@ -26,7 +27,7 @@ beforeAll(async () => {
   dynamo = await startEmbeddedDynamo();
   client = createDynamoClient({ endpoint: dynamo.endpoint });
   await ensureTables(client, [usageTable], () => TABLE);
-  store = createUsageStore(client, TABLE);
+  store = createUsageStore(createDynamoApi({ endpoint: dynamo.endpoint }), TABLE);
 });
 afterAll(async () => {
   client.destroy();
