@@ -124,28 +124,21 @@ export const runWithFallback = async <T>(
           breakers.release(model.id);
           throw signal.reason;
         }
+        if (error instanceof RouterError) {
+          record({
+            model: model.id,
+            provider: model.provider,
+            outcome: 'error',
+            status: error.statusCode,
+            code: error.code ?? undefined,
+            durationMs,
+          });
+        }
         if (!(error instanceof UpstreamError) || isRequestError(error)) {
           // Not the model's fault: no retry, no fallback, no strike against its circuit.
           breakers.release(model.id);
-          if (error instanceof RouterError)
-            record({
-              model: model.id,
-              provider: model.provider,
-              outcome: 'error',
-              status: error.statusCode,
-              code: error.code ?? undefined,
-              durationMs,
-            });
           throw error;
         }
-        record({
-          model: model.id,
-          provider: model.provider,
-          outcome: 'error',
-          status: error.statusCode,
-          code: error.code ?? undefined,
-          durationMs,
-        });
         if (error.code === 'deadline_exceeded') throw error;
         breakers.recordFailure(model.id);
         last = error;
