@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { RouterError } from '../errors.ts';
 import type { ModelTarget, ProviderCallOptions } from './types.ts';
 import { parseRetryAfter, upstreamConnectionError, upstreamHttpError, upstreamTimeoutError } from './upstream-errors.ts';
@@ -6,9 +8,11 @@ import { parseRetryAfter, upstreamConnectionError, upstreamHttpError, upstreamTi
 export interface UpstreamCall {
   readonly provider: string;
   readonly modelId: string;
-  readonly response: Response;
+  /** The response body as Node's stream (status was 2xx). */
+  readonly body: IncomingMessage;
   /** Aborted on client disconnect, router deadline or the model's total timeout. */
   readonly signal: AbortSignal;
+  /** Stops the timers; an unfinished body is dropped (its connection too), a finished one returns to the pool. */
   close(): void;
   /** Converts an error thrown while reading the body into the router's error (timeouts included). */
   readError(error: unknown): unknown;
@@ -41,10 +45,47 @@ export const defaultErrorMessage: ErrorMessageExtractor = (body) => {
 
 const MAX_ERROR_BODY = 64 * 1024;
 
+// One keep-alive pool per protocol for the life of the instance: upstream connections are reused
+// across requests (TLS handshakes are the expensive part of a cold path).
+const agents = {
+  http: new HttpAgent({ keepAlive: true, maxSockets: 256 }),
+  https: new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
+};
+const urls = new Map<string, URL>();
+const urlOf = (href: string): URL => {
+  let url = urls.get(href);
+  if (!url) {
+    url = new URL(href);
+    urls.set(href, url);
+  }
+  return url;
+};
+
+const headerReader = (response: IncomingMessage): Pick<Headers, 'get'> => ({
+  get: (name) => {
+    const value = response.headers[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  },
+});
+
+const readText = async (response: IncomingMessage, limit: number): Promise<string> => {
+  let text = '';
+  response.setEncoding('utf8');
+  for await (const chunk of response) {
+    text += chunk as string;
+    if (text.length > limit) {
+      response.destroy();
+      break;
+    }
+  }
+  return text.slice(0, limit);
+};
+
 /**
  * POSTs JSON to an upstream with the model's first-byte and total timeouts and the request's
  * cancellation signal linked in. Non-2xx answers become `UpstreamError`s here, so adapters only
- * see successful responses. Keep-alive is undici's default, so connections are reused.
+ * see successful responses. `node:http` with keep-alive agents rather than `fetch`: a third of the
+ * CPU per call on the hot path (BENCHMARKS.md, client costs).
  */
 export const postUpstream = async (
   request: UpstreamRequest,
@@ -64,10 +105,12 @@ export const postUpstream = async (
         firstByteTimeoutMs,
       )
     : undefined;
+  let response: IncomingMessage | undefined;
   const close = (): void => {
     clearTimeout(totalTimer);
     clearTimeout(firstByteTimer);
     options.signal.removeEventListener('abort', abortFromParent);
+    if (response && !response.complete) response.destroy();
   };
   const readError = (error: unknown): unknown => {
     if (controller.signal.aborted)
@@ -76,24 +119,39 @@ export const postUpstream = async (
     return upstreamConnectionError(provider, modelId, error);
   };
 
-  let response: Response;
+  const url = urlOf(request.url);
+  const body = JSON.stringify(request.body);
   try {
-    response = await fetch(request.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...request.headers },
-      body: JSON.stringify(request.body),
-      signal: controller.signal,
+    response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const secure = url.protocol === 'https:';
+      const outgoing = (secure ? httpsRequest : httpRequest)(
+        url,
+        {
+          method: 'POST',
+          agent: secure ? agents.https : agents.http,
+          signal: controller.signal,
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'content-length': Buffer.byteLength(body),
+            ...request.headers,
+          },
+        },
+        resolve,
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
     });
   } catch (error) {
     close();
     throw readError(error);
   }
   clearTimeout(firstByteTimer);
-
-  if (!response.ok) {
+  const status = response.statusCode ?? 0;
+  if (status < 200 || status >= 300) {
     let message: string | undefined;
     try {
-      const text = (await response.text()).slice(0, MAX_ERROR_BODY);
+      const text = await readText(response, MAX_ERROR_BODY);
       try {
         message = extractMessage(JSON.parse(text));
       } catch {
@@ -107,13 +165,16 @@ export const postUpstream = async (
     throw upstreamHttpError({
       provider,
       modelId,
-      status: response.status,
+      status,
       message,
-      retryAfterMs: parseRetryAfter(response.headers),
+      retryAfterMs: parseRetryAfter(headerReader(response)),
       secrets: [target.apiKey],
     });
   }
-  return { provider, modelId, response, signal: controller.signal, close, readError };
+  const opened = response;
+  // Without a listener an error after the caller stopped reading would crash the process.
+  opened.on('error', () => undefined);
+  return { provider, modelId, body: opened, signal: controller.signal, close, readError };
 };
 
 /** Joins a base URL and a path, keeping the base's own path (`.../v1` + `/chat/completions`) and adding query params. */
