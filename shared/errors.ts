@@ -177,9 +177,23 @@ export class InternalError extends RouterError {
   }
 }
 
-/** Maps anything thrown to a RouterError: known errors pass, the rest become a 500 without internals. */
+/** AWS service errors and network failures of the router's own stores: unavailable, not a bug. */
+const STORE_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const isStoreFailure = (error: unknown): boolean => {
+  if (!(error instanceof Error)) return false;
+  if (error.constructor.name === 'AwsServiceError' || STORE_FAILURES.has((error as NodeJS.ErrnoException).code ?? ''))
+    return true;
+  return /timed out after \d+ ms$/.test(error.message);
+};
+
+/** Maps anything thrown to a RouterError: known errors pass, store failures are 503, the rest a 500 without internals. */
 export const toRouterError = (error: unknown): RouterError => {
   if (error instanceof RouterError) return error;
+  if (isStoreFailure(error))
+    return new ServiceUnavailableError('A storage service of the router is unavailable; try again shortly.', {
+      code: 'store_unavailable',
+      cause: error,
+    });
   return new InternalError(error);
 };
 

@@ -14,7 +14,8 @@ export interface MeteringDeps {
 /**
  * The metering Lambda, an EventBridge rule target: adds each usage event to its tenant's daily
  * aggregate, at most once per request id. An unreadable event is logged and dropped (a retry
- * cannot fix it); a storage error is thrown so EventBridge retries and, in the end, dead-letters it.
+ * cannot fix it); a storage error is thrown so Lambda's asynchronous retries take it again and,
+ * in the end, send it to the failure queue (replayable from there or from the archive).
  */
 export const createMeteringHandler = (deps: MeteringDeps) =>
   middy<EventBridgeEvent<string, unknown>, void>().handler(async (event) => {

@@ -47,8 +47,9 @@ export const createRouterHandler = (runtime: RouterRuntime, extra: { tracing?: M
     .use(parseBody(runtime))
     .use(authenticate(runtime))
     .use(routeModel(runtime.models))
-    .use(enforceLimits(runtime))
+    // Guardrails before admission: a capped max_tokens must be what is reserved.
     .use(guardInput(runtime))
+    .use(enforceLimits(runtime))
     .handler(async (_event, context, { signal }) => {
       const { state } = context;
       if (!state.route) throw new Error('no route matched');

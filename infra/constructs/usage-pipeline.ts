@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Archive, EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -63,10 +64,14 @@ export class UsagePipeline extends Construct {
 
   addMetering(fn: IFunction, source: string): void {
     const dlq = this.queue('MeteringDeadLetters');
-    this.deadLetterQueues.push(dlq);
+    const failed = this.queue('MeteringFailures');
+    this.deadLetterQueues.push(dlq, failed);
+    // The rule's retries and DLQ cover delivering the event to Lambda; errors the function throws
+    // are Lambda's asynchronous retries, whose failures need their own destination.
     this.rule('metering', source).addTarget(
       new LambdaFunction(fn, { deadLetterQueue: dlq, retryAttempts: 185, maxEventAge: Duration.hours(24) }),
     );
+    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(failed) });
   }
 
   addLagoSync(fn: IFunction, source: string, functionTimeout: Duration): void {

@@ -39,20 +39,31 @@ export interface AwsJsonClientOptions {
   timeoutMs?: number;
 }
 
+export interface CallOptions {
+  /**
+   * May the call be sent again after an outcome that leaves it unknown whether it was applied (a
+   * timeout, a reset connection, a 5xx)? True for reads; false for writes such as an `ADD`, which
+   * would count twice. Refusals that mean "not applied" (throttling) are retried either way.
+   */
+  idempotent: boolean;
+}
+
 export interface AwsJsonClient {
-  call<T>(operation: string, input: unknown): Promise<T>;
+  call<T>(operation: string, input: unknown, options?: CallOptions): Promise<T>;
   destroy(): void;
 }
 
-const RETRYABLE = new Set([
+/** Refused before being applied: safe to send again, whatever the operation. */
+const NOT_APPLIED = new Set([
   'ThrottlingException',
   'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',
-  'InternalServerError',
-  'InternalFailure',
-  'ServiceUnavailable',
   'TransactionConflictException',
 ]);
+/** The outcome is unknown: only idempotent calls are sent again. */
+const UNKNOWN_OUTCOME = new Set(['InternalServerError', 'InternalFailure', 'ServiceUnavailable']);
+/** Connection errors raised before the request could reach the service. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export const environmentCredentials = (): AwsCredentials => {
   const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
@@ -116,26 +127,32 @@ export const createAwsJsonClient = (options: AwsJsonClientOptions): AwsJsonClien
   };
 
   return {
-    async call<T>(operation: string, input: unknown): Promise<T> {
+    async call<T>(operation: string, input: unknown, callOptions: CallOptions = { idempotent: true }): Promise<T> {
       const body = JSON.stringify(input);
       for (let attempt = 1; ; attempt++) {
         let failure: Error;
+        let retryable: boolean;
         try {
           const { status, text } = await once(operation, body);
           if (status >= 200 && status < 300) return (text ? JSON.parse(text) : {}) as T;
-          const parsed = (text ? JSON.parse(text) : {}) as { __type?: string; message?: string; Message?: string };
+          let parsed: { __type?: string; message?: string; Message?: string } = {};
+          try {
+            parsed = text ? JSON.parse(text) : {};
+          } catch {
+            // A proxy's HTML error page: keep the status.
+          }
           const name = (parsed.__type ?? `Http${status}`).split('#').at(-1) ?? `Http${status}`;
           failure = new AwsServiceError(
             name,
             parsed.message ?? parsed.Message ?? `${options.service} ${operation} failed with ${status}`,
             status,
           );
-          if (!(RETRYABLE.has(name) || status >= 500)) throw failure;
+          retryable = NOT_APPLIED.has(name) || ((UNKNOWN_OUTCOME.has(name) || status >= 500) && callOptions.idempotent);
         } catch (error) {
-          if (error instanceof AwsServiceError && !(RETRYABLE.has(error.name) || error.statusCode >= 500)) throw error;
           failure = error as Error;
+          retryable = NOT_SENT.has((error as NodeJS.ErrnoException).code ?? '') || callOptions.idempotent;
         }
-        if (attempt >= maxAttempts) throw failure;
+        if (!retryable || attempt >= maxAttempts) throw failure;
         // Full jitter, 25 ms base: AWS's own guidance for throttled retries.
         await sleep(Math.random() * 25 * 2 ** attempt);
       }

@@ -21,7 +21,11 @@ export const buildUsageEvent = (
   const { decision, outcome } = state;
   const tried = state.attempts ?? [];
   const calls = tried.filter((attempt) => attempt.outcome !== 'skipped');
-  const served = outcome !== undefined && (state.statusCode ?? 500) < 400;
+  // A model answered (and is paid for upstream) when there is usage, even if the output policy then
+  // refused the answer (a 400 with the answer's usage): that request is billed like any other.
+  const served =
+    outcome !== undefined &&
+    ((state.statusCode ?? 500) < 400 || (state.errorCode === 'content_policy' && outcome.usage !== undefined));
   const upstreamMs = calls.reduce((sum, attempt) => sum + attempt.durationMs, 0);
   const subscription = key.lagoSubscriptionId ?? context.tenantSubscription;
   return {

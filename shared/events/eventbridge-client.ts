@@ -25,5 +25,6 @@ export const createEventsApi = (endpoint?: string): EventsApi => {
     region: process.env.AWS_REGION ?? 'us-east-1',
     ...(endpoint ? { endpoint, credentials: () => local } : {}),
   });
-  return { putEvents: (input) => client.call('PutEvents', input), destroy: () => client.destroy() };
+  // A resent PutEvents may deliver an event twice; every consumer dedupes on the request id.
+  return { putEvents: (input) => client.call('PutEvents', input, { idempotent: true }), destroy: () => client.destroy() };
 };

@@ -88,5 +88,6 @@ export const usageEventSchema = z.object({
 });
 export type UsageEvent = z.infer<typeof usageEventSchema>;
 
+/** Completed (billable) when a model served it, whatever became of the answer afterwards. */
 export const detailTypeOf = (detail: Pick<UsageEventDetail, 'status' | 'servedModel'>): string =>
-  detail.status < 400 && detail.servedModel !== undefined ? DETAIL_TYPE_COMPLETED : DETAIL_TYPE_FAILED;
+  detail.servedModel !== undefined ? DETAIL_TYPE_COMPLETED : DETAIL_TYPE_FAILED;

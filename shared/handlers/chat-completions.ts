@@ -125,7 +125,12 @@ const streamChat = async (context: HandlerContext, chat: ChatRequest): Promise<H
         streamError: (error as Error).message,
       });
     },
-    onClientClose: () => clientGone.abort(new Error('client closed the connection')),
+    onClientClose: (streamedText) => {
+      // The answer was produced (and is paid upstream) up to here: account for it, as an estimate.
+      if (!outcome.usage)
+        Object.assign(outcome, costs(context, target, estimateUsage(chat, streamedText)), { streamError: 'client_closed' });
+      clientGone.abort(new Error('client closed the connection'));
+    },
   });
   return { statusCode: 200, headers: { ...SSE_HEADERS }, body };
 };

@@ -53,6 +53,8 @@ export interface RequestState {
   errorCode?: string;
   /** What the guardrails did (reason codes only, never the matched text). */
   guardrails?: GuardrailAction[];
+  /** Set once the input guardrails passed (the chat request is then the redacted one). */
+  guardrailsPassed?: boolean;
   /** The guardrail policy chosen for this request, for the output checks. */
   guardrailPolicy?: { name: string; policy: GuardrailPolicy; denyOutput: ((text: string) => string[]) | undefined };
   /** Input values replaced by placeholders, to be put back into the answer. */

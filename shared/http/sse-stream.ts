@@ -18,8 +18,8 @@ export interface SseStreamOptions {
   onUsage: (usage: Usage) => void;
   /** Called when the stream fails after the 200 went out, with the text streamed so far. */
   onError: (error: unknown, streamedText: string) => void;
-  /** Called when the client goes away before the end. */
-  onClientClose: () => void;
+  /** Called when the client goes away before the end, with the text the upstream produced so far. */
+  onClientClose: (streamedText: string) => void;
 }
 
 const frame = (data: unknown): string => `data: ${JSON.stringify(data)}\n\n`;
@@ -33,9 +33,11 @@ const frame = (data: unknown): string => `data: ${JSON.stringify(data)}\n\n`;
 export const sseStream = (first: StreamEvent, rest: AsyncIterator<StreamEvent>, options: SseStreamOptions): Readable => {
   let completed = false;
   let clientClosed = false;
+  // What the upstream produced so far: a client that hangs up is still billed for it.
+  let text = '';
   async function* encode(): AsyncGenerator<string> {
     let last: ChatCompletionChunk | undefined;
-    let text = '';
+    text = '';
     let event: StreamEvent | undefined = first;
     try {
       while (event !== undefined) {
@@ -96,7 +98,7 @@ export const sseStream = (first: StreamEvent, rest: AsyncIterator<StreamEvent>, 
     destroy(error, callback) {
       if (!completed) {
         clientClosed = true;
-        options.onClientClose();
+        options.onClientClose(text);
       }
       // Let the encoder unwind (its finally closes the upstream iterator) without waiting for it.
       frames.return(undefined).catch(() => undefined);

@@ -38,11 +38,27 @@ const encodeCursor = (key: Record<string, unknown> | undefined): string | undefi
 
 const decodeCursor = (cursor: string | undefined) => {
   if (cursor === undefined) return undefined;
+  const refused = new InvalidRequestError('after is not a cursor returned by this API', { param: 'after' });
+  let parsed: unknown;
   try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new InvalidRequestError('after is not a cursor returned by this API', { param: 'after' });
+    throw refused;
   }
+  // A DynamoDB key: an object of string attributes ({"S": "..."}), nothing else.
+  const valid =
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    !Array.isArray(parsed) &&
+    Object.values(parsed).every(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        Object.keys(value).length === 1 &&
+        typeof (value as { S?: unknown }).S === 'string',
+    );
+  if (!valid || Object.keys(parsed as object).length === 0) throw refused;
+  return parsed as Record<string, { S: string }>;
 };
 
 export const createKeysStore = (client: DynamoApi, tableName: string): KeysStore => {

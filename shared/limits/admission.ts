@@ -1,5 +1,5 @@
 import type { Limits } from '../config/schema.ts';
-import { QuotaExceededError, RateLimitError, type RouterError } from '../errors.ts';
+import { InvalidRequestError, QuotaExceededError, RateLimitError, type RouterError } from '../errors.ts';
 import type { LimitsStore, WindowBounds, WindowCounters } from './limits-store.ts';
 import type { EffectiveLimits } from './resolve-limits.ts';
 import { formatReset, minuteWindow, monthWindow, type Window } from './windows.ts';
@@ -135,13 +135,39 @@ export const admit = async (
   if (hasMonthLimits(limits.tenant))
     checks.push({ scope: tenantScope, label: `tenant ${caller.tenant}`, window: month, limits: limits.tenant });
 
+  // A request bigger than a whole limit can never be admitted: say so (400), not "retry later".
+  for (const check of checks) {
+    const bounds = boundsFor(check);
+    const amounts = amountsFor(check, reservation);
+    if (
+      (bounds.tokens !== undefined && amounts.tokens > bounds.tokens) ||
+      (bounds.spendMicros !== undefined && amounts.spendMicros > bounds.spendMicros)
+    ) {
+      const what =
+        bounds.tokens !== undefined && amounts.tokens > bounds.tokens
+          ? `about ${amounts.tokens} tokens; the ${check.window.kind === 'minute' ? 'per-minute' : 'monthly'} token limit of ${check.label} is ${bounds.tokens}`
+          : `about $${(amounts.spendMicros / 1_000_000).toFixed(4)}; the monthly budget of ${check.label} is $${check.limits.monthlyBudgetUsd}`;
+      throw new InvalidRequestError(`This request needs ${what}. Lower max_tokens (or n) or shorten the prompt.`, {
+        code: 'request_exceeds_limit',
+        param: 'max_tokens',
+      });
+    }
+  }
+
   const headerCheck = checks.find((check) => check.window.kind === 'minute');
   const admitted: AdmittedWindow[] = [];
   let headers: Record<string, string> = {};
   let budgetUsed: number | undefined;
   for (const check of checks) {
     const amounts = amountsFor(check, reservation);
-    const result = await store.admit(check.scope, check.window, amounts, boundsFor(check));
+    let result: Awaited<ReturnType<LimitsStore['admit']>>;
+    try {
+      result = await store.admit(check.scope, check.window, amounts, boundsFor(check));
+    } catch (error) {
+      // A store failure halfway must not leave the earlier windows holding a reservation.
+      await release(store, admitted).catch(() => undefined);
+      throw error;
+    }
     if (check === headerCheck) headers = rateLimitHeaders(check, result.counters, now);
     if (!result.admitted) {
       await release(store, admitted);
@@ -158,7 +184,11 @@ export const admit = async (
 const release = async (store: LimitsStore, windows: readonly AdmittedWindow[]): Promise<void> => {
   await Promise.all(
     windows.map(({ scope, window, amounts }) =>
-      store.adjust(scope, window, { requests: -amounts.requests, tokens: -amounts.tokens, spendMicros: -amounts.spendMicros }),
+      store.adjust(scope, window, {
+        requests: 0 - amounts.requests,
+        tokens: 0 - amounts.tokens,
+        spendMicros: 0 - amounts.spendMicros,
+      }),
     ),
   );
 };

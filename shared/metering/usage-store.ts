@@ -35,8 +35,11 @@ export interface UsageStore {
 
 /** An event is forgotten after this long; archive replays must stay within it. */
 export const DEDUP_RETENTION_DAYS = 400;
-/** A delivery that started metering this long ago and never finished is presumed dead. */
-const STALE_MS = 15 * 60 * 1000;
+/**
+ * A delivery that started metering this long ago and never finished is presumed dead: three times
+ * the metering Lambda's 30 s timeout, so Lambda's own retry (after 1 and 2 minutes) can take over.
+ */
+const STALE_MS = 90 * 1000;
 
 const num = (value: { N?: string } | undefined): number => Number(value?.N ?? 0);
 

@@ -21,7 +21,9 @@ export const enforceLimits = (
     if (!chat || !decision || principal?.kind !== 'key') return;
     const key = principal.key;
     const limits = resolveLimits(runtime.config, key);
-    const outputReserve = decision.features.requestedOutputTokens ?? runtime.config.limits.reserveOutputTokens;
+    // After the guardrails: `max_tokens` may have been capped. Each of `n` choices can use it all.
+    const outputReserve =
+      (chat.max_completion_tokens ?? chat.max_tokens ?? runtime.config.limits.reserveOutputTokens) * (chat.n ?? 1);
     const reservation = {
       tokens: decision.features.promptTokens + outputReserve,
       spendMicros: costMicros(decision.model.pricing, {

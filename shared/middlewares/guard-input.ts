@@ -157,6 +157,7 @@ export const guardInput = (runtime: Pick<RouterRuntime, 'config'>): RouterMiddle
       }
       if (actions.length > 0)
         state.responseHeaders['x-router-guardrails'] = actions.map((action) => `${action.action}:${action.code}`).join(', ');
+      state.guardrailsPassed = true;
     },
   };
 };

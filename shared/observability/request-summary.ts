@@ -39,7 +39,11 @@ export const summarizeRequest = (
   const key = state.principal?.kind === 'key' ? state.principal.key : undefined;
   const { outcome, decision } = state;
   const calls = state.attempts?.filter((attempt) => attempt.outcome !== 'skipped') ?? [];
-  const lastUser = options.logPrompts ? state.chat?.messages.findLast((message) => message.role === 'user') : undefined;
+  // Only a prompt that passed the guardrails (and so is redacted) may be logged.
+  const lastUser =
+    options.logPrompts && state.guardrailsPassed
+      ? state.chat?.messages.findLast((message) => message.role === 'user')
+      : undefined;
   return {
     requestId: state.requestId,
     method: state.http.method,

@@ -105,7 +105,10 @@ export const runWithFallback = async <T>(
     }
     for (let attempt = 0; attempt < retry.maxAttempts; attempt++) {
       const remaining = deadlineAt - performance.now();
-      if (remaining <= 0) throw deadlineError(options.deadlineMs);
+      if (remaining <= 0) {
+        breakers.release(model.id);
+        throw deadlineError(options.deadlineMs);
+      }
       const controller = new AbortController();
       const onClientAbort = (): void => controller.abort(signal.reason);
       if (signal.aborted) onClientAbort();
@@ -139,7 +142,11 @@ export const runWithFallback = async <T>(
           breakers.release(model.id);
           throw error;
         }
-        if (error.code === 'deadline_exceeded') throw error;
+        if (error.code === 'deadline_exceeded') {
+          // The router ran out of time, not the model: no strike, but a probe must not stay taken.
+          breakers.release(model.id);
+          throw error;
+        }
         breakers.recordFailure(model.id);
         last = error;
         if (!error.retryable || breakers.state(model.id) === 'open' || attempt + 1 >= retry.maxAttempts) break;

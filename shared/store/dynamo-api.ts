@@ -39,8 +39,9 @@ export const createDynamoApi = (options: { endpoint?: string | undefined; region
   });
   return {
     getItem: (input) => client.call('GetItem', input),
-    putItem: (input) => client.call('PutItem', input),
-    updateItem: (input) => client.call('UpdateItem', input),
+    // Writes are not resent when their outcome is unknown: a resent ADD would count twice.
+    putItem: (input) => client.call('PutItem', input, { idempotent: false }),
+    updateItem: (input) => client.call('UpdateItem', input, { idempotent: false }),
     query: (input) => client.call('Query', input),
     scan: (input) => client.call('Scan', input),
     destroy: () => client.destroy(),

@@ -36,3 +36,37 @@ test.each([false, true])('a hang-up before the answer (stream: %s) leaves the se
   const after = await harness.fetch('/health');
   expect(after.status).toBe(200);
 });
+
+test('a client that hangs up mid-stream is billed for what the model produced until then', async () => {
+  // Prepare
+  const { key: streamKey, id } = await harness.createKey({ limits: { tpm: 1_000_000 } });
+  const controller = new AbortController();
+  const response = await harness.fetch('/v1/chat/completions', {
+    method: 'POST',
+    key: streamKey,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'mock-slow',
+      stream: true,
+      messages: [{ role: 'user', content: 'tell me a long story about routers and models' }],
+    }),
+    signal: controller.signal,
+  });
+  const requestId = response.headers.get('x-request-id');
+
+  // Act: read a few chunks, then hang up.
+  const reader = response.body?.getReader();
+  for (let i = 0; i < 4; i++) await reader?.read();
+  controller.abort();
+  await harness.router.idle();
+
+  // Assess
+  const event = harness.router.bus.archive.find(
+    (candidate) => (candidate.detail as { requestId: string }).requestId === requestId,
+  );
+  expect(event).toMatchObject({
+    'detail-type': 'inference.completed',
+    detail: { keyId: id, streamError: 'client_closed', usage: { estimated: true, completionTokens: expect.any(Number) } },
+  });
+  expect((event?.detail as { usage: { completionTokens: number } }).usage.completionTokens).toBeGreaterThan(0);
+});

@@ -99,11 +99,12 @@ describe('windows', () => {
     });
   });
 
-  test('a request bigger than the whole limit is refused without writing anything', async () => {
+  test('a request bigger than the whole limit is refused (400) without writing anything', async () => {
     const who = caller();
     const now = at('2026-11-24T10:00:00Z');
     await expect(admit(store, limits({ tpm: 50 }), who, { tokens: 51, spendMicros: 0 }, now)).rejects.toMatchObject({
-      statusCode: 429,
+      statusCode: 400,
+      code: 'request_exceeds_limit',
     });
     expect(await store.read(`key#${who.keyId}`, minuteWindow(new Date(now)))).toEqual({ requests: 0, tokens: 0, spendMicros: 0 });
   });

@@ -14,6 +14,7 @@ beforeAll(async () => {
       config.defaults = { limits: { rpm: 10_000, tpm: 100_000_000 } };
       config.plans = { thrifty: { limits: { monthlyBudgetUsd: 0.004 }, downgradeAt: 0.5 } };
       config.tenants = { shared: { limits: { rpm: 3 } } };
+      config.models.push({ id: 'mock-slow', provider: 'mock', tier: 'simple', mock: { latencyMs: 300 } });
     },
   });
 });
@@ -97,12 +98,47 @@ describe('requests per minute', () => {
 });
 
 describe('tokens', () => {
-  test('a request that cannot fit the tokens per minute is refused with the numbers', async () => {
+  test('a request larger than the whole tokens-per-minute limit is a 400 that says what to lower, not "retry later"', async () => {
     const { key } = await harness.createKey({ limits: { tpm: 500 } });
     const response = await chat(key, { max_tokens: 1_000 });
-    expect(response.status).toBe(429);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('retry-after')).toBeNull();
     expect(await response.json()).toMatchObject({
-      error: { code: 'rate_limit_exceeded', message: expect.stringMatching(/500 tokens per minute; 0 used/) },
+      error: {
+        code: 'request_exceeds_limit',
+        param: 'max_tokens',
+        message: expect.stringMatching(/per-minute token limit of key key_\w+ is 500\. Lower max_tokens/),
+      },
+    });
+  });
+
+  test('n choices reserve n times max_tokens', async () => {
+    const { key } = await harness.createKey({ limits: { tpm: 2_500 } });
+    expect((await chat(key, { max_tokens: 1_000 })).status).toBe(200);
+    const response = await chat(key, { max_tokens: 1_000, n: 3 });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'request_exceeds_limit' } });
+  });
+
+  test('a tokens-per-minute limit that is used up refuses with the numbers and retry-after', async () => {
+    // Prepare: a slow request holds its reservation (prompt + 1,000) while the second one arrives.
+    const { key } = await harness.createKey({ limits: { tpm: 1_500 } });
+    await awayFromMinuteEdge();
+    const slow = chat(key, { model: 'mock-slow', max_tokens: 1_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // Act
+    const refused = await chat(key, { max_tokens: 1_000 });
+
+    // Assess
+    expect((await slow).status).toBe(200);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).not.toBeNull();
+    expect(await refused.json()).toMatchObject({
+      error: {
+        code: 'rate_limit_exceeded',
+        message: expect.stringMatching(/1500 tokens per minute; \d+ used, this request needs about 10\d\d/),
+      },
     });
   });
 

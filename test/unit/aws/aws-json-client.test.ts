@@ -120,3 +120,35 @@ describe('createAwsJsonClient', () => {
     api.destroy();
   });
 });
+
+describe('writes whose outcome is unknown', () => {
+  test('a non-idempotent call is not resent after a 500 (it may have been applied), but is after throttling', async () => {
+    const { endpoint, seen } = await serve([
+      { status: 500, body: { __type: 'InternalServerError' } },
+      { status: 400, body: { __type: 'ProvisionedThroughputExceededException' } },
+      { status: 200, body: {} },
+    ]);
+    const api = client(endpoint);
+    await expect(api.call('UpdateItem', {}, { idempotent: false })).rejects.toMatchObject({ name: 'InternalServerError' });
+    expect(seen).toHaveLength(1);
+    expect(await api.call('UpdateItem', {}, { idempotent: false })).toEqual({});
+    expect(seen).toHaveLength(3);
+    api.destroy();
+  });
+
+  test('a non-idempotent call that timed out is not resent', async () => {
+    const { endpoint, seen } = await serve(['hang', { status: 200, body: {} }]);
+    const api = client(endpoint, { timeoutMs: 50 });
+    await expect(api.call('UpdateItem', {}, { idempotent: false })).rejects.toThrow(/timed out/);
+    api.destroy();
+    expect(seen).toHaveLength(1);
+  });
+
+  test('a proxy error page (not JSON) keeps its status and is not retried as a 4xx', async () => {
+    const { endpoint, seen } = await serve([{ status: 403, body: '<html>denied</html>' }]);
+    const api = client(endpoint);
+    await expect(api.call('GetItem', {})).rejects.toMatchObject({ name: 'Http403', statusCode: 403 });
+    api.destroy();
+    expect(seen).toHaveLength(1);
+  });
+});

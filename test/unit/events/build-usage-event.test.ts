@@ -365,10 +365,18 @@ describe('detailTypeOf', () => {
   test.each([
     { status: 200, servedModel: 'small', type: DETAIL_TYPE_COMPLETED },
     { status: 399, servedModel: 'small', type: DETAIL_TYPE_COMPLETED },
-    { status: 400, servedModel: 'small', type: DETAIL_TYPE_FAILED },
+    // A served answer refused by the output policy (400) was still produced, and is billed.
+    { status: 400, servedModel: 'small', type: DETAIL_TYPE_COMPLETED },
     { status: 200, servedModel: undefined, type: DETAIL_TYPE_FAILED },
     { status: 503, servedModel: undefined, type: DETAIL_TYPE_FAILED },
   ])('status $status, served model $servedModel: $type', ({ status, servedModel, type }) => {
     expect(detailTypeOf({ status, servedModel })).toBe(type);
   });
+});
+
+test('an answer the output policy refused (400 content_policy) was produced: served, with its usage', () => {
+  const detail = build(servedState({ statusCode: 400, errorCode: 'content_policy' }));
+  expect(detail?.servedModel).toBeDefined();
+  expect(detail?.usage.completionTokens).toBeGreaterThan(0);
+  expect(detailTypeOf(detail ?? { status: 0 })).toBe(DETAIL_TYPE_COMPLETED);
 });

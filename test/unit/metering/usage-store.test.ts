@@ -181,7 +181,7 @@ describe('createUsageStore: meter', () => {
   test('a delivery in progress (a recent "applying" marker) is not metered twice: MeteringInProgressError', async () => {
     // Prepare
     const tenant = newTenant();
-    await putMarker(`${tenant}-1`, 'applying', NOW - 14 * MINUTE);
+    await putMarker(`${tenant}-1`, 'applying', NOW - 89_000);
 
     // Act
     const metering = store.meter(usageDetail({ requestId: `${tenant}-1`, tenant }), NOW);
@@ -193,10 +193,10 @@ describe('createUsageStore: meter', () => {
     expect((await markerOf(`${tenant}-1`))?.state).toEqual({ S: 'applying' });
   });
 
-  test('a delivery that started over 15 minutes ago and never finished is taken over and metered', async () => {
+  test('a delivery that started over 90 seconds ago (three metering timeouts) and never finished is taken over and metered', async () => {
     // Prepare
     const tenant = newTenant();
-    await putMarker(`${tenant}-1`, 'applying', NOW - 15 * MINUTE - 1);
+    await putMarker(`${tenant}-1`, 'applying', NOW - 90_000 - 1);
 
     // Act
     const outcome = await store.meter(usageDetail({ requestId: `${tenant}-1`, tenant }), NOW);

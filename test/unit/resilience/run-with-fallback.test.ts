@@ -133,4 +133,22 @@ describe('runWithFallback', () => {
     client.abort(reason);
     await expect(pending).rejects.toBe(reason);
   });
+
+  test('a half-open probe cut by the deadline releases the probe: the model is probed again later', async () => {
+    // Prepare: a's circuit is open and its cool-down over, so the next call is its probe.
+    let now = 0;
+    const breakers = new CircuitBreakers({ failureThreshold: 1, coolDownMs: 10, now: () => now });
+    breakers.recordFailure('a');
+    now = 20;
+
+    // Act
+    const error = await runWithFallback(
+      options({ breakers, deadlineMs: 20, chain: [model('a')] }),
+      (_target, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+    ).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toMatchObject({ code: 'deadline_exceeded' });
+    expect(breakers.tryAcquire('a')).toBe(true);
+  });
 });
