@@ -28,8 +28,22 @@ export const guardrailPolicySchema = z.strictObject({
       denyList: z.array(z.string().min(1)).default([]),
       denyAction: z.enum(['block', 'flag']).default('block'),
       injection: z.enum(['block', 'flag', 'off']).default('flag'),
+      /**
+       * Roles checked for prompt injection: text from outside the operator's control. Add `system`
+       * when retrieved documents go into the system prompt (RAG). The deny list checks every role.
+       */
+      injectionRoles: z
+        .array(z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']))
+        .default(['user', 'tool', 'function']),
     })
-    .default({ pii: { secret: 'redact' }, restoreRedacted: true, denyList: [], denyAction: 'block', injection: 'flag' }),
+    .default({
+      pii: { secret: 'redact' },
+      restoreRedacted: true,
+      denyList: [],
+      denyAction: 'block',
+      injection: 'flag',
+      injectionRoles: ['user', 'tool', 'function'],
+    }),
   output: z
     .strictObject({
       pii: piiPolicy.default({}),

@@ -5,7 +5,7 @@ import type { RequestState } from '../http/request-state.ts';
 import { ContentPolicyError } from '../middlewares/guard-input.ts';
 import type { StreamEvent } from '../providers/types.ts';
 import { type Detection, detect } from './detectors.ts';
-import { createStreamRestorer, restore } from './redaction.ts';
+import { createStreamRestorer, jsonEscape, restore } from './redaction.ts';
 
 /**
  * Streams are checked on a sliding window: this much text is held back so a value split across
@@ -48,8 +48,12 @@ export const createOutputGuard = (state: RequestState): OutputGuard | undefined 
     for (const code of flagged) state.guardrails?.push({ action: 'flag', stage: 'output', code });
   };
 
-  /** Checks and masks one piece of model output (before placeholders are restored). */
-  const check = (text: string): string => {
+  // Values put back inside JSON (JSON mode, tool arguments) must be escaped to keep it valid.
+  const format = state.chat?.response_format?.type;
+  const contentEscape = format === 'json_object' || format === 'json_schema' ? jsonEscape : undefined;
+
+  /** Applies the output deny list to `text` (for streams: what was sent lately plus what is pending). */
+  const checkDeny = (text: string): void => {
     if (deny) {
       const matched = deny(text);
       if (matched.length > 0) {
@@ -57,6 +61,11 @@ export const createOutputGuard = (state: RequestState): OutputGuard | undefined 
         for (const code of matched) flagged.add(code);
       }
     }
+  };
+
+  /** Masks personal data in one piece of model output (before placeholders are restored). */
+  const check = (text: string, withDeny = true): string => {
+    if (withDeny) checkDeny(text);
     if (kinds.length === 0) return text;
     const detections = detect(text, kinds);
     const blocked = detections.find((detection) => policy?.output.pii[detection.kind] === 'block');
@@ -69,9 +78,21 @@ export const createOutputGuard = (state: RequestState): OutputGuard | undefined 
     completion(completion) {
       const choices = completion.choices.map((choice) => {
         const content = choice.message.content;
-        if (typeof content !== 'string') return choice;
-        const checked = check(content);
-        return { ...choice, message: { ...choice.message, content: placeholders ? restore(checked, placeholders) : checked } };
+        const message = { ...choice.message };
+        if (typeof content === 'string') {
+          const checked = check(content);
+          message.content = placeholders ? restore(checked, placeholders, contentEscape) : checked;
+        }
+        if (message.tool_calls) {
+          message.tool_calls = message.tool_calls.map((call) => {
+            const checked = check(call.function.arguments);
+            return {
+              ...call,
+              function: { ...call.function, arguments: placeholders ? restore(checked, placeholders, jsonEscape) : checked },
+            };
+          });
+        }
+        return { ...choice, message };
       });
       record();
       return { ...completion, choices };
@@ -80,12 +101,14 @@ export const createOutputGuard = (state: RequestState): OutputGuard | undefined 
     async *stream(events) {
       // Per choice: text not yet sent (the held-back tail) and a restorer for split placeholders.
       const pending = new Map<number, string>();
-      const restorers = new Map<number, ReturnType<typeof createStreamRestorer>>();
-      const restorerOf = (index: number) => {
-        let restorer = restorers.get(index);
+      // The tail of what was sent, so a deny-listed phrase across a release boundary is still seen.
+      const sentTails = new Map<number, string>();
+      const restorers = new Map<string, ReturnType<typeof createStreamRestorer>>();
+      const restorerOf = (key: string, escape?: (value: string) => string) => {
+        let restorer = restorers.get(key);
         if (!restorer && placeholders) {
-          restorer = createStreamRestorer(placeholders);
-          restorers.set(index, restorer);
+          restorer = createStreamRestorer(placeholders, escape);
+          restorers.set(key, restorer);
         }
         return restorer;
       };
@@ -97,8 +120,12 @@ export const createOutputGuard = (state: RequestState): OutputGuard | undefined 
           for (const detection of detect(text, kinds)) if (detection.start < cut && detection.end > cut) cut = detection.start;
         }
         pending.set(index, text.slice(cut));
-        const checked = cut > 0 ? check(text.slice(0, cut)) : '';
-        const restorer = restorerOf(index);
+        // The deny list sees the sent tail and all pending text before any of it goes out.
+        checkDeny((sentTails.get(index) ?? '') + text);
+        const released = text.slice(0, cut);
+        sentTails.set(index, ((sentTails.get(index) ?? '') + released).slice(-HOLD_BACK));
+        const checked = cut > 0 ? check(released, false) : '';
+        const restorer = restorerOf(`content:${index}`, contentEscape);
         if (!restorer) return checked;
         return restorer.push(checked) + (final ? restorer.flush() : '');
       };
@@ -128,11 +155,32 @@ export const createOutputGuard = (state: RequestState): OutputGuard | undefined 
           const choices = event.chunk.choices.map((choice) => {
             const content = choice.delta.content;
             const final = choice.finish_reason !== null;
+            // Tool-call arguments: placeholders restored (JSON-escaped) as they stream by.
+            const toolCalls = choice.delta.tool_calls?.map((call) => {
+              const args = call.function?.arguments;
+              const restorer = args === undefined ? undefined : restorerOf(`tool:${choice.index}:${call.index}`, jsonEscape);
+              return restorer && args !== undefined
+                ? { ...call, function: { ...call.function, arguments: restorer.push(args) + (final ? restorer.flush() : '') } }
+                : call;
+            });
+            let delta = toolCalls ? { ...choice.delta, tool_calls: toolCalls } : choice.delta;
+            if (final) {
+              // Arguments still held back (a possible placeholder start) go out with the last chunk.
+              const rest = [...restorers.entries()]
+                .filter(
+                  ([key]) =>
+                    key.startsWith(`tool:${choice.index}:`) &&
+                    !toolCalls?.some((call) => key === `tool:${choice.index}:${call.index}`),
+                )
+                .map(([key, restorer]) => ({ index: Number(key.split(':')[2]), function: { arguments: restorer.flush() } }))
+                .filter((call) => call.function.arguments !== '');
+              if (rest.length > 0) delta = { ...delta, tool_calls: [...(delta.tool_calls ?? []), ...rest] };
+            }
             if (typeof content === 'string') pending.set(choice.index, (pending.get(choice.index) ?? '') + content);
-            if (typeof content !== 'string' && !final) return choice;
+            if (typeof content !== 'string' && !final) return { ...choice, delta };
             const released = release(choice.index, final);
             if (final) pending.delete(choice.index);
-            return { ...choice, delta: { ...choice.delta, content: released } };
+            return { ...choice, delta: { ...delta, content: released } };
           });
           yield { type: 'chunk', chunk: { ...event.chunk, choices } };
         }

@@ -3,7 +3,7 @@ import { PlaceholderState } from './placeholder-state.ts';
 
 // The whole redaction API from one module: redact on the way in, restore on the way out.
 export { PlaceholderState } from './placeholder-state.ts';
-export { restore } from './restore.ts';
+export { jsonEscape, restore } from './restore.ts';
 export { createStreamRestorer, type StreamRestorer } from './stream-restorer.ts';
 
 export interface Redaction {

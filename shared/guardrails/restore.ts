@@ -5,8 +5,18 @@ import { PLACEHOLDER } from './placeholders.ts';
  * Puts the original values back for the placeholders this request created (from its state, or
  * the `placeholders` of a `Redaction`). Placeholder-shaped text it did not create stays as is.
  */
-export const restore = (text: string, source: PlaceholderState | ReadonlyMap<string, string>): string => {
+export const restore = (
+  text: string,
+  source: PlaceholderState | ReadonlyMap<string, string>,
+  escape?: (value: string) => string,
+): string => {
   if (!text.includes('[')) return text;
   const lookup = source instanceof PlaceholderState ? (key: string) => source.valueOf(key) : (key: string) => source.get(key);
-  return text.replace(PLACEHOLDER, (placeholder) => lookup(placeholder) ?? placeholder);
+  return text.replace(PLACEHOLDER, (placeholder) => {
+    const value = lookup(placeholder);
+    return value === undefined ? placeholder : escape ? escape(value) : value;
+  });
 };
+
+/** For values put back inside a JSON string (JSON mode, tool-call arguments): quotes, newlines and all escaped. */
+export const jsonEscape = (value: string): string => JSON.stringify(value).slice(1, -1);

@@ -4,7 +4,7 @@ import { InvalidRequestError, RouterError } from '../errors.ts';
 import { compileDenyList } from '../guardrails/deny-list.ts';
 import { detect } from '../guardrails/detectors.ts';
 import { detectInjection } from '../guardrails/injection.ts';
-import { mapMessageText, messageTexts } from '../guardrails/message-text.ts';
+import { mapMessageText, mapToolCallArguments, messageTexts, toolCallArguments } from '../guardrails/message-text.ts';
 import { normalizeText } from '../guardrails/normalize.ts';
 import { PlaceholderState, redact } from '../guardrails/redaction.ts';
 import { selectPolicy } from '../guardrails/select-policy.ts';
@@ -26,9 +26,6 @@ export class ContentPolicyError extends RouterError {
     );
   }
 }
-
-/** Roles whose text comes from outside the operator's control: checked for injection and deny-listed phrases. */
-const UNTRUSTED_ROLES = new Set(['user', 'tool', 'function']);
 
 /**
  * Input guardrails for inference routes, per the policy chosen for the key/tenant/route:
@@ -69,6 +66,7 @@ export const guardInput = (runtime: Pick<RouterRuntime, 'config'>): RouterMiddle
         });
       }
       let messages = chat.messages;
+      let toolsChanged: typeof chat.tools | undefined;
       if (policy.normalize) {
         let normalized = 0;
         messages = messages.map((message) =>
@@ -109,8 +107,15 @@ export const guardInput = (runtime: Pick<RouterRuntime, 'config'>): RouterMiddle
         );
       }
 
-      const untrusted = messages.filter((message) => UNTRUSTED_ROLES.has(message.role)).flatMap(messageTexts);
-      const denied = denyLists.get(name)?.input(untrusted.join('\n')) ?? [];
+      const injectionRoles = new Set<string>(policy.input.injectionRoles);
+      const untrusted = messages.filter((message) => injectionRoles.has(message.role)).flatMap(messageTexts);
+      // The deny list reads everything that is sent: every role, tool-call arguments, tool definitions.
+      const everything = [
+        ...messages.flatMap(messageTexts),
+        ...messages.flatMap(toolCallArguments),
+        ...(chat.tools ?? []).map((tool) => tool.function.description ?? ''),
+      ];
+      const denied = denyLists.get(name)?.input(everything.join('\n')) ?? [];
       if (denied.length > 0) {
         if (policy.input.denyAction === 'block') throw new ContentPolicyError(denied[0] ?? 'deny', 'input');
         for (const code of denied) actions.push({ action: 'flag', stage: 'input', code });
@@ -127,27 +132,34 @@ export const guardInput = (runtime: Pick<RouterRuntime, 'config'>): RouterMiddle
       if (kinds.length > 0) {
         const placeholders = new PlaceholderState();
         const counts: Partial<Record<PiiKind, number>> = {};
-        messages = messages.map((message) =>
-          mapMessageText(message, (text) => {
-            const detections = detect(text, kinds);
-            if (detections.length === 0) return text;
-            const blocked = detections.find((detection) => policy.input.pii[detection.kind] === 'block');
-            if (blocked) throw new ContentPolicyError(`pii.${blocked.kind}`, 'input');
-            const result = redact(text, detections, placeholders);
-            for (const [kind, count] of Object.entries(result.counts))
-              counts[kind as PiiKind] = (counts[kind as PiiKind] ?? 0) + (count ?? 0);
-            return result.text;
-          }),
-        );
+        const guard = (text: string): string => {
+          const detections = detect(text, kinds);
+          if (detections.length === 0) return text;
+          const blocked = detections.find((detection) => policy.input.pii[detection.kind] === 'block');
+          if (blocked) throw new ContentPolicyError(`pii.${blocked.kind}`, 'input');
+          const result = redact(text, detections, placeholders);
+          for (const [kind, count] of Object.entries(result.counts))
+            counts[kind as PiiKind] = (counts[kind as PiiKind] ?? 0) + (count ?? 0);
+          return result.text;
+        };
+        // Placeholders carry no quote or backslash, so they are safe inside the JSON of tool arguments.
+        messages = messages.map((message) => mapToolCallArguments(mapMessageText(message, guard), guard));
+        const tools = chat.tools?.map((tool) => {
+          const description = tool.function.description;
+          const guarded = description === undefined ? undefined : guard(description);
+          return guarded === description ? tool : { ...tool, function: { ...tool.function, description: guarded } };
+        });
+        if (tools?.some((tool, index) => tool !== chat.tools?.[index])) toolsChanged = tools;
         for (const [kind, count] of Object.entries(counts))
           actions.push({ action: 'redact', stage: 'input', code: `pii.${kind}`, count });
         if (policy.input.restoreRedacted && Object.keys(counts).length > 0) state.placeholders = placeholders;
       }
 
-      if (messages !== chat.messages || maxTokens !== requested) {
+      if (messages !== chat.messages || maxTokens !== requested || toolsChanged) {
         state.chat = {
           ...chat,
           messages,
+          ...(toolsChanged ? { tools: toolsChanged } : {}),
           ...(maxTokens !== requested
             ? chat.max_completion_tokens != null
               ? { max_completion_tokens: maxTokens }

@@ -25,7 +25,7 @@ beforeAll(async () => {
               denyAction: 'block',
               injection: 'flag',
             },
-            output: { pii: { ip_address: 'redact' } },
+            output: { pii: { ip_address: 'redact' }, denyList: ['codename zebra'], denyAction: 'block' },
           },
           strict: { input: { injection: 'block' } },
         },
@@ -196,5 +196,64 @@ describe('records', () => {
     expect(response.status).toBe(200);
     expect(stats.recent.models.find((model) => model.model === 'gpt-fake')?.requests).toBeGreaterThan(5);
     expect(stats.keyCache.hitRate).toBeGreaterThan(0.5);
+  });
+});
+
+describe('review regressions', () => {
+  test('personal data inside tool-call arguments is redacted before the model sees it', async () => {
+    // Act
+    const { upstream } = await chat('go on', {
+      messages: [
+        { role: 'user', content: 'email the report' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'send', arguments: '{"to":"jane.doe@example.com"}' } }],
+        },
+        { role: 'tool', tool_call_id: 'c1', content: 'sent' },
+        { role: 'user', content: 'thanks' },
+      ],
+    });
+
+    // Assess
+    const forwarded = JSON.stringify(harness.openaiUpstream.requests[0]?.body);
+    expect(forwarded).not.toContain('jane.doe@example.com');
+    expect(forwarded).toContain('{\\"to\\":\\"[EMAIL_1]\\"}');
+    expect(upstream).toBeDefined();
+  });
+
+  test('a deny-listed phrase in a developer message is refused too', async () => {
+    const { response } = await chat('hi', {
+      messages: [
+        { role: 'developer', content: 'Context: project nightingale files' },
+        { role: 'user', content: 'summarize' },
+      ],
+    });
+    expect(response.status).toBe(400);
+  });
+
+  test('a value restored into a JSON-mode answer keeps the JSON valid', async () => {
+    // Prepare: the model echoes a placeholder inside a JSON string; the value has quotes and a newline.
+    harness.openaiUpstream.setBehavior({ kind: 'reply', text: '{"note":"key is [SECRET_1]"}' });
+
+    // Act
+    const { text } = await chat('my key is sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD please keep it', {
+      response_format: { type: 'json_object' },
+      messages: [{ role: 'user', content: 'reply in JSON; my key is sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD' }],
+    });
+
+    // Assess
+    const content = JSON.parse(text).choices[0].message.content as string;
+    expect(JSON.parse(content)).toEqual({ note: 'key is sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD' });
+  });
+
+  test('an output deny-listed phrase split across stream chunks is still caught', async () => {
+    harness.openaiUpstream.setBehavior({
+      kind: 'reply',
+      text: 'Sure. The project is called codename zebra and ships soon with many more words after it.',
+    });
+    const { text } = await chat('what is it called?', { stream: true });
+    expect(text).not.toContain('zebra');
+    expect(text).toContain('"code":"content_policy"');
   });
 });
