@@ -104,10 +104,10 @@ export const createOutputGuard = (state: RequestState): OutputGuard | undefined 
       // The tail of what was sent, so a deny-listed phrase across a release boundary is still seen.
       const sentTails = new Map<number, string>();
       const restorers = new Map<string, ReturnType<typeof createStreamRestorer>>();
-      const restorerOf = (key: string, escape?: (value: string) => string) => {
+      const restorerOf = (key: string, escapeValue?: (value: string) => string) => {
         let restorer = restorers.get(key);
         if (!restorer && placeholders) {
-          restorer = createStreamRestorer(placeholders, escape);
+          restorer = createStreamRestorer(placeholders, escapeValue);
           restorers.set(key, restorer);
         }
         return restorer;

@@ -8,13 +8,13 @@ import { PLACEHOLDER } from './placeholders.ts';
 export const restore = (
   text: string,
   source: PlaceholderState | ReadonlyMap<string, string>,
-  escape?: (value: string) => string,
+  escapeValue?: (value: string) => string,
 ): string => {
   if (!text.includes('[')) return text;
   const lookup = source instanceof PlaceholderState ? (key: string) => source.valueOf(key) : (key: string) => source.get(key);
   return text.replace(PLACEHOLDER, (placeholder) => {
     const value = lookup(placeholder);
-    return value === undefined ? placeholder : escape ? escape(value) : value;
+    return value === undefined ? placeholder : escapeValue ? escapeValue(value) : value;
   });
 };
 

@@ -13,14 +13,14 @@ export interface StreamRestorer {
  * (`"[EMA"` + `"IL_1] ok"`). Only the text from the last `[` is held back, and only while it is
  * still the beginning of a placeholder this request created; everything else goes out at once.
  */
-export const createStreamRestorer = (state: PlaceholderState, escape?: (value: string) => string): StreamRestorer => {
+export const createStreamRestorer = (state: PlaceholderState, escapeValue?: (value: string) => string): StreamRestorer => {
   let pending = '';
   return {
     push(chunk) {
       const buffer = pending + chunk;
       const held = heldBackFrom(buffer, state);
       pending = buffer.slice(held);
-      return restore(buffer.slice(0, held), state, escape);
+      return restore(buffer.slice(0, held), state, escapeValue);
     },
     flush() {
       const rest = pending;
