@@ -1,8 +1,5 @@
-import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
-import { ensureTables } from '#local/embedded-dynamodb.ts';
+import { ensureTables, startEmbeddedDynamo } from '#local/embedded-dynamodb.ts';
 import { createDynamoClient } from '#shared/store/dynamo-client.ts';
 import { type TableDefinition, tableDefinitions } from '#shared/store/tables.ts';
 import { serve } from './ipc.ts';
@@ -24,9 +21,11 @@ export const benchTableName = (table: TableDefinition): string => `inference-rou
 const TABLE_NAME = /"TableName"\s*:\s*"([^"]+)"/;
 
 export const startCountingDynalite = async (): Promise<CountingDynalite> => {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamo = await startEmbeddedDynamo();
+  // The load generator holds its connections for the whole run.
+  dynamo.server.keepAliveTimeout = 60_000;
   const calls = new Map<string, number>();
-  server.on('request', (request: IncomingMessage) => {
+  dynamo.server.on('request', (request: IncomingMessage) => {
     const operation =
       String(request.headers['x-amz-target'] ?? 'unknown')
         .split('.')
@@ -39,19 +38,7 @@ export const startCountingDynalite = async (): Promise<CountingDynalite> => {
       calls.set(name, (calls.get(name) ?? 0) + 1);
     });
   });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    calls,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  return { endpoint: dynamo.endpoint, calls, close: dynamo.close };
 };
 
 if (import.meta.main) {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -9,6 +9,8 @@ export interface EmbeddedDynamo {
   endpoint: string;
   /** Requests received per operation (`GetItem`, `UpdateItem`...), for benchmarks. */
   calls: Map<string, number>;
+  /** The HTTP server, for callers that watch or tune it (the benchmark counts tables too). */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export const startEmbeddedDynamo = async (options: { path?: string } = {}): Prom
   return {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
+    server,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

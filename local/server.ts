@@ -63,8 +63,6 @@ export interface LocalServer {
   port: number;
   runtime: RouterRuntime;
   dynamoEndpoint: string;
-  /** DynamoDB requests the embedded server received, per operation. */
-  dynamoCalls: Map<string, number>;
   tableName: (table: TableDefinition) => string;
   /** The local EventBridge + SQS: archive, queues (incl. dead-letter queues), `idle()`. */
   bus: LocalEventBus;
@@ -108,8 +106,8 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
   const { createRouterHandler } = await import('#functions/router/create-handler.ts');
 
   const config = parseConfig(options.config, 'local');
-  const dynamo: EmbeddedDynamo = options.dynamoEndpoint
-    ? { endpoint: options.dynamoEndpoint, calls: new Map(), close: async () => undefined }
+  const dynamo: Pick<EmbeddedDynamo, 'endpoint' | 'close'> = options.dynamoEndpoint
+    ? { endpoint: options.dynamoEndpoint, close: async () => undefined }
     : await startEmbeddedDynamo(options.dynamoPath ? { path: options.dynamoPath } : {});
   // The SDK client creates tables (as CDK does in AWS); the stores use the router's light client.
   const client = createDynamoClient({ endpoint: dynamo.endpoint });
@@ -200,7 +198,6 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       port,
       runtime,
       dynamoEndpoint: dynamo.endpoint,
-      dynamoCalls: dynamo.calls,
       bus,
       idle,
       tableName,

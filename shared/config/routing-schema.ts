@@ -53,8 +53,8 @@ export const ruleSchema = z.strictObject({
 });
 
 /** One signal of the complexity score: `weight * value / (value + half)`, saturating towards `weight`. */
-const signalSchema = (weight: number, half: number) =>
-  z.strictObject({ weight: z.number().min(-1).max(1), half: z.number().positive() }).default({ weight, half });
+const signalSchema = (defaults: { weight: number; half: number }) =>
+  z.strictObject({ weight: z.number().min(-1).max(1), half: z.number().positive() }).default(defaults);
 
 /**
  * Weights of the complexity score, calibrated on test/fixtures/routing-prompts.json. Task words
@@ -76,15 +76,15 @@ const DEFAULT_SCORING = {
 
 export const scoringSchema = z
   .strictObject({
-    complexIntent: signalSchema(DEFAULT_SCORING.complexIntent.weight, DEFAULT_SCORING.complexIntent.half),
-    contentIntent: signalSchema(DEFAULT_SCORING.contentIntent.weight, DEFAULT_SCORING.contentIntent.half),
-    simpleIntent: signalSchema(DEFAULT_SCORING.simpleIntent.weight, DEFAULT_SCORING.simpleIntent.half),
-    taskChars: signalSchema(DEFAULT_SCORING.taskChars.weight, DEFAULT_SCORING.taskChars.half),
-    code: signalSchema(DEFAULT_SCORING.code.weight, DEFAULT_SCORING.code.half),
-    math: signalSchema(DEFAULT_SCORING.math.weight, DEFAULT_SCORING.math.half),
-    promptTokens: signalSchema(DEFAULT_SCORING.promptTokens.weight, DEFAULT_SCORING.promptTokens.half),
-    turns: signalSchema(DEFAULT_SCORING.turns.weight, DEFAULT_SCORING.turns.half),
-    outputTokens: signalSchema(DEFAULT_SCORING.outputTokens.weight, DEFAULT_SCORING.outputTokens.half),
+    complexIntent: signalSchema(DEFAULT_SCORING.complexIntent),
+    contentIntent: signalSchema(DEFAULT_SCORING.contentIntent),
+    simpleIntent: signalSchema(DEFAULT_SCORING.simpleIntent),
+    taskChars: signalSchema(DEFAULT_SCORING.taskChars),
+    code: signalSchema(DEFAULT_SCORING.code),
+    math: signalSchema(DEFAULT_SCORING.math),
+    promptTokens: signalSchema(DEFAULT_SCORING.promptTokens),
+    turns: signalSchema(DEFAULT_SCORING.turns),
+    outputTokens: signalSchema(DEFAULT_SCORING.outputTokens),
     /** Flat additions for requests that need tools or structured output. */
     tools: z.number().min(0).max(1).default(DEFAULT_SCORING.tools),
     json: z.number().min(0).max(1).default(DEFAULT_SCORING.json),

@@ -104,7 +104,8 @@ export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker
       const rank = tierOrder.indexOf(model.tier);
       return rank >= wantedRank ? rank - wantedRank : tierOrder.length + (wantedRank - rank);
     };
-    return [...candidates].sort((a, b) => distance(a) - distance(b) || expectedCost(a, features) - expectedCost(b, features));
+    const cost = byCost(features);
+    return [...candidates].sort((a, b) => distance(a) - distance(b) || cost(a, b));
   };
 
   /** The alias's own ordering of its candidates: what serves when no rule decides, and the fallbacks after a rule's pick. */
@@ -129,12 +130,12 @@ export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker
       }
       case 'cheapest':
         return [...candidates].sort(byCost(features));
-      case 'fastest':
+      case 'fastest': {
+        const cost = byCost(features);
         return latency
-          ? [...candidates].sort(
-              (a, b) => latency.estimate(a) - latency.estimate(b) || expectedCost(a, features) - expectedCost(b, features),
-            )
-          : [...candidates].sort(byCost(features));
+          ? [...candidates].sort((a, b) => latency.estimate(a) - latency.estimate(b) || cost(a, b))
+          : [...candidates].sort(cost);
+      }
       case 'complexity':
         return orderForTier(candidates, tier, features);
     }
