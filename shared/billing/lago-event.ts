@@ -1,4 +1,5 @@
 import type { UsageEventDetail } from '../events/usage-event.ts';
+import { microsToUsd } from '../usage/cost.ts';
 
 /** Lago's `EventInputObject` (getlago/lago-openapi, src/schemas/EventInputObject.yaml). */
 export interface LagoEvent {
@@ -30,7 +31,7 @@ export const toLagoEvent = (detail: UsageEventDetail, code: string): LagoEvent |
       output_tokens: detail.usage.completionTokens,
       cached_tokens: detail.usage.cachedTokens,
       total_tokens: detail.usage.promptTokens + detail.usage.completionTokens,
-      cost_usd: (detail.costMicros / 1_000_000).toFixed(6),
+      cost_usd: microsToUsd(detail.costMicros).toFixed(6),
       key_id: detail.keyId,
       price_version: detail.priceVersion,
     },

@@ -4,6 +4,7 @@ import type { HandlerContext } from '../http/route-spec.ts';
 import { type HttpResponse, jsonResponse } from '../http/types.ts';
 import type { UsageRow } from '../metering/usage-store.ts';
 import { validationError } from '../middlewares/parse-body.ts';
+import { microsToUsd } from '../usage/cost.ts';
 
 const day = z
   .string()
@@ -33,7 +34,7 @@ interface Totals {
   savings_usd: number;
 }
 
-const usd = (micros: number): number => Math.round(micros) / 1_000_000;
+const usd = (micros: number): number => microsToUsd(Math.round(micros));
 
 const sum = (rows: readonly UsageRow[]): Totals => {
   const cost = rows.reduce((total, row) => total + row.costMicros, 0);

@@ -1,5 +1,6 @@
 import type { Limits } from '../config/schema.ts';
 import { InvalidRequestError, QuotaExceededError, RateLimitError, type RouterError } from '../errors.ts';
+import { microsToUsd, usdToMicros } from '../usage/cost.ts';
 import type { LimitsStore, WindowBounds, WindowCounters } from './limits-store.ts';
 import type { EffectiveLimits } from './resolve-limits.ts';
 import { formatReset, minuteWindow, monthWindow, type Window } from './windows.ts';
@@ -40,8 +41,7 @@ const boundsFor = (check: Check): WindowBounds =>
     ? { requests: check.limits.rpm, tokens: check.limits.tpm }
     : {
         tokens: check.limits.monthlyTokens,
-        spendMicros:
-          check.limits.monthlyBudgetUsd === undefined ? undefined : Math.round(check.limits.monthlyBudgetUsd * 1_000_000),
+        spendMicros: check.limits.monthlyBudgetUsd === undefined ? undefined : usdToMicros(check.limits.monthlyBudgetUsd),
       };
 
 const amountsFor = (check: Check, reservation: Reservation): WindowCounters => ({
@@ -94,7 +94,7 @@ const refusal = (
   const resets = new Date(check.window.endsAt).toISOString();
   if (
     limits.monthlyBudgetUsd !== undefined &&
-    counters.spendMicros + reservation.spendMicros > Math.round(limits.monthlyBudgetUsd * 1_000_000)
+    counters.spendMicros + reservation.spendMicros > usdToMicros(limits.monthlyBudgetUsd)
   ) {
     return new QuotaExceededError(
       `Monthly budget of $${limits.monthlyBudgetUsd} reached for ${label}; it resets at ${resets}.`,
@@ -146,7 +146,7 @@ export const admit = async (
       const what =
         bounds.tokens !== undefined && amounts.tokens > bounds.tokens
           ? `about ${amounts.tokens} tokens; the ${check.window.kind === 'minute' ? 'per-minute' : 'monthly'} token limit of ${check.label} is ${bounds.tokens}`
-          : `about $${(amounts.spendMicros / 1_000_000).toFixed(4)}; the monthly budget of ${check.label} is $${check.limits.monthlyBudgetUsd}`;
+          : `about $${microsToUsd(amounts.spendMicros).toFixed(4)}; the monthly budget of ${check.label} is $${check.limits.monthlyBudgetUsd}`;
       throw new InvalidRequestError(`This request needs ${what}. Lower max_tokens (or n) or shorten the prompt.`, {
         code: 'request_exceeds_limit',
         param: 'max_tokens',
@@ -175,7 +175,7 @@ export const admit = async (
     }
     admitted.push({ scope: check.scope, window: check.window, amounts });
     const budget = check.window.kind === 'month' ? check.limits.monthlyBudgetUsd : undefined;
-    if (budget !== undefined) budgetUsed = Math.max(budgetUsed ?? 0, result.counters.spendMicros / (budget * 1_000_000));
+    if (budget !== undefined) budgetUsed = Math.max(budgetUsed ?? 0, microsToUsd(result.counters.spendMicros) / budget);
   }
   return { windows: admitted, reservation, headers, budgetUsed };
 };

@@ -1,3 +1,4 @@
+import { microsToUsd } from '../usage/cost.ts';
 import type { RequestSummary } from './request-summary.ts';
 
 interface Entry {
@@ -48,7 +49,7 @@ export class RecentStats {
           fallbacks: summaries.filter((summary) => summary.fallback).length,
           promptTokens: summaries.reduce((total, summary) => total + (summary.promptTokens ?? 0), 0),
           completionTokens: summaries.reduce((total, summary) => total + (summary.completionTokens ?? 0), 0),
-          costUsd: summaries.reduce((total, summary) => total + (summary.costMicros ?? 0), 0) / 1_000_000,
+          costUsd: microsToUsd(summaries.reduce((total, summary) => total + (summary.costMicros ?? 0), 0)),
           latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
         };
       });
