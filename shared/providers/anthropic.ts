@@ -1,12 +1,12 @@
 import { type ChatRequest, contentText, requestedMaxTokens, type UserContentPart } from '../api/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk, FinishReason, Usage } from '../api/chat-response.ts';
 import { toOpenAIUsage } from '../api/chat-response.ts';
-import { InvalidRequestError, UpstreamError } from '../errors.ts';
-import { estimatePromptTokens, estimateTextTokens } from '../usage/estimate-tokens.ts';
+import { InvalidRequestError } from '../errors.ts';
+import { estimateUsage } from '../usage/estimate-tokens.ts';
 import type { CompletionResult, ModelTarget, Provider, ProviderCallOptions, StreamEvent } from './types.ts';
 import { readJsonBody, readSseEvents } from './upstream-body.ts';
 import { upstreamHttpError, upstreamProtocolError, upstreamStreamCutError } from './upstream-errors.ts';
-import { type ErrorMessageExtractor, postUpstream, upstreamUrl } from './upstream-fetch.ts';
+import { cachedEndpoints, type ErrorMessageExtractor, postUpstream, upstreamUrl } from './upstream-fetch.ts';
 
 // Anthropic's Messages API behind the OpenAI chat completions shape. Unlike the OpenAI adapter
 // nothing passes through: Anthropic rejects unknown fields, so the request is rebuilt field by
@@ -422,20 +422,14 @@ const requestHeaders = (target: ModelTarget): Record<string, string> => {
 };
 
 export const createAnthropicProvider = (): Provider => {
+  const endpointOf = cachedEndpoints((target) => ({
+    url: upstreamUrl(target.config.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL, '/v1/messages', target.config.query),
+    headers: requestHeaders(target),
+  }));
   const callUpstream = (request: ChatRequest, target: ModelTarget, options: ProviderCallOptions, stream: boolean) => {
     // Translate first: a request Anthropic cannot take fails before any network call.
     const body = toAnthropicRequest(request, target, stream);
-    return postUpstream(
-      {
-        url: upstreamUrl(target.config.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL, '/v1/messages', target.config.query),
-        headers: requestHeaders(target),
-        body,
-        stream,
-      },
-      target,
-      options,
-      anthropicErrorMessage,
-    );
+    return postUpstream({ ...endpointOf(target), body, stream }, target, options, anthropicErrorMessage);
   };
 
   return {
@@ -451,36 +445,24 @@ export const createAnthropicProvider = (): Provider => {
       const call = await callUpstream(request, target, options, true);
       const translator = createAnthropicStreamTranslator(modelId, [target.apiKey]);
       let text = '';
-      try {
-        for await (const event of readSseEvents(call)) {
-          let data: unknown;
-          try {
-            data = JSON.parse(event.data);
-          } catch {
-            throw upstreamProtocolError(PROVIDER, modelId, 'a stream event is not JSON');
-          }
-          for (const chunk of translator.translate(data)) {
-            text += chunk.choices[0]?.delta.content ?? '';
-            yield { type: 'chunk', chunk };
-          }
-          // Stop at the end marker rather than wait for the socket to close.
-          if (translator.finished) break;
+      for await (const event of readSseEvents(call)) {
+        let data: unknown;
+        try {
+          data = JSON.parse(event.data);
+        } catch {
+          throw upstreamProtocolError(PROVIDER, modelId, 'a stream event is not JSON');
         }
-      } catch (error) {
-        // The response had started, so a dropped connection here is a stream cut, not a failure to connect.
-        if (error instanceof UpstreamError && error.code === 'upstream_connection_error')
-          throw upstreamStreamCutError(PROVIDER, modelId);
-        throw error;
+        for (const chunk of translator.translate(data)) {
+          text += chunk.choices[0]?.delta.content ?? '';
+          yield { type: 'chunk', chunk };
+        }
+        // Stop at the end marker rather than wait for the socket to close.
+        if (translator.finished) break;
       }
       if (!translator.finished) throw upstreamStreamCutError(PROVIDER, modelId);
       yield {
         type: 'usage',
-        usage: translator.usage ?? {
-          promptTokens: estimatePromptTokens(request),
-          completionTokens: estimateTextTokens(text),
-          cachedTokens: 0,
-          estimated: true,
-        },
+        usage: translator.usage ?? estimateUsage(request, text),
       };
     },
   };

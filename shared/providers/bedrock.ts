@@ -20,13 +20,8 @@ import type { ModelConfig } from '../config/schema.ts';
 import { InvalidRequestError, RouterError, type UpstreamError } from '../errors.ts';
 import { estimateUsage } from '../usage/estimate-tokens.ts';
 import type { CompletionResult, ModelTarget, Provider, ProviderCallOptions, StreamEvent } from './types.ts';
-import {
-  upstreamConnectionError,
-  upstreamHttpError,
-  upstreamProtocolError,
-  upstreamStreamCutError,
-  upstreamTimeoutError,
-} from './upstream-errors.ts';
+import { startUpstreamDeadline, type UpstreamDeadline } from './upstream-deadline.ts';
+import { upstreamConnectionError, upstreamHttpError, upstreamProtocolError, upstreamStreamCutError } from './upstream-errors.ts';
 
 // Amazon Bedrock through the Converse API, which gives every Bedrock model family (Claude, Llama,
 // Nova, Mistral...) one request and one stream shape. Requests are SigV4-signed by the AWS SDK,
@@ -406,47 +401,22 @@ const loadSdk = (): Promise<Sdk> => {
   return sdkPromise;
 };
 
-interface BedrockCall {
-  /** Aborted on client disconnect, router deadline, or either of the model's timeouts. */
-  readonly signal: AbortSignal;
-  firstByteReceived(): void;
-  /** Releases the upstream socket when the consumer stops reading early. */
-  cancel(): void;
-  close(): void;
+interface BedrockCall extends UpstreamDeadline {
   /** The error to throw: the abort reason (timeout or client) when aborted, else the mapped SDK error. */
   failure(error: unknown, midStream: boolean): unknown;
 }
 
-/** Non-streamed calls get no first-byte timeout: their first byte comes with the whole answer. */
 const startCall = (
   target: ModelTarget,
   options: ProviderCallOptions,
   secrets: readonly (string | undefined)[],
   stream: boolean,
 ): BedrockCall => {
-  const { id: modelId, timeoutMs, firstByteTimeoutMs } = target.config;
-  const controller = new AbortController();
-  const abortFromParent = (): void => controller.abort(options.signal.reason);
-  if (options.signal.aborted) abortFromParent();
-  else options.signal.addEventListener('abort', abortFromParent, { once: true });
-  const totalTimer = setTimeout(() => controller.abort(upstreamTimeoutError(PROVIDER, modelId, 'total', timeoutMs)), timeoutMs);
-  const firstByteTimer = stream
-    ? setTimeout(
-        () => controller.abort(upstreamTimeoutError(PROVIDER, modelId, 'first byte', firstByteTimeoutMs)),
-        firstByteTimeoutMs,
-      )
-    : undefined;
+  const deadline = startUpstreamDeadline(target, options, stream);
   return {
-    signal: controller.signal,
-    firstByteReceived: () => clearTimeout(firstByteTimer),
-    cancel: () => controller.abort(),
-    close: () => {
-      clearTimeout(totalTimer);
-      clearTimeout(firstByteTimer);
-      options.signal.removeEventListener('abort', abortFromParent);
-    },
+    ...deadline,
     failure: (error, midStream) =>
-      controller.signal.aborted ? controller.signal.reason : fromBedrockError(error, modelId, { midStream, secrets }),
+      deadline.signal.aborted ? deadline.signal.reason : fromBedrockError(error, target.config.id, { midStream, secrets }),
   };
 };
 

@@ -1,11 +1,11 @@
 import type { ChatRequest } from '../api/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk, OpenAIUsage, Usage } from '../api/chat-response.ts';
 import { toOpenAIUsage } from '../api/chat-response.ts';
-import { estimatePromptTokens, estimateTextTokens } from '../usage/estimate-tokens.ts';
+import { estimateUsage } from '../usage/estimate-tokens.ts';
 import type { CompletionResult, ModelTarget, Provider, ProviderCallOptions, StreamEvent } from './types.ts';
 import { readJsonBody, readSseEvents } from './upstream-body.ts';
 import { upstreamHttpError, upstreamProtocolError, upstreamStreamCutError } from './upstream-errors.ts';
-import { postUpstream, upstreamUrl } from './upstream-fetch.ts';
+import { cachedEndpoints, postUpstream, upstreamUrl } from './upstream-fetch.ts';
 
 // Any OpenAI-compatible upstream: OpenAI, Azure OpenAI, Groq, Together, vLLM, Ollama. The request
 // passes through nearly untouched (unknown fields included); only the model name is swapped and
@@ -55,30 +55,12 @@ export const fromOpenAIUsage = (usage: UpstreamUsage | null | undefined): Usage 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 export const createOpenAIProvider = (): Provider => {
-  // URL and headers are fixed per target: built on its first request, not on every one.
-  const endpoints = new WeakMap<ModelTarget, { url: string; headers: Record<string, string> }>();
-  const endpointOf = (target: ModelTarget) => {
-    let endpoint = endpoints.get(target);
-    if (!endpoint) {
-      endpoint = {
-        url: upstreamUrl(target.config.baseUrl ?? OPENAI_DEFAULT_BASE_URL, '/chat/completions', target.config.query),
-        headers: authHeaders(target),
-      };
-      endpoints.set(target, endpoint);
-    }
-    return endpoint;
-  };
+  const endpointOf = cachedEndpoints((target) => ({
+    url: upstreamUrl(target.config.baseUrl ?? OPENAI_DEFAULT_BASE_URL, '/chat/completions', target.config.query),
+    headers: authHeaders(target),
+  }));
   const callUpstream = (request: ChatRequest, target: ModelTarget, options: ProviderCallOptions, stream: boolean) =>
-    postUpstream(
-      {
-        url: endpointOf(target).url,
-        headers: endpointOf(target).headers,
-        body: toOpenAIRequestBody(request, target, stream),
-        stream,
-      },
-      target,
-      options,
-    );
+    postUpstream({ ...endpointOf(target), body: toOpenAIRequestBody(request, target, stream), stream }, target, options);
 
   return {
     name: 'openai',
@@ -91,12 +73,7 @@ export const createOpenAIProvider = (): Provider => {
       }
       const completion = body as ChatCompletion;
       const text = completion.choices.map((choice) => choice.message?.content ?? '').join('');
-      const usage = fromOpenAIUsage(completion.usage) ?? {
-        promptTokens: estimatePromptTokens(request),
-        completionTokens: estimateTextTokens(text),
-        cachedTokens: 0,
-        estimated: true,
-      };
+      const usage = fromOpenAIUsage(completion.usage) ?? estimateUsage(request, text);
       return { completion: { ...completion, model: target.config.id, usage: toOpenAIUsage(usage) }, usage };
     },
 
@@ -135,12 +112,7 @@ export const createOpenAIProvider = (): Provider => {
       if (!finished) throw upstreamStreamCutError('openai', target.config.id);
       yield {
         type: 'usage',
-        usage: usage ?? {
-          promptTokens: estimatePromptTokens(request),
-          completionTokens: estimateTextTokens(text),
-          cachedTokens: 0,
-          estimated: true,
-        },
+        usage: usage ?? estimateUsage(request, text),
       };
     },
   };

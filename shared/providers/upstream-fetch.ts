@@ -2,7 +2,8 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { RouterError } from '../errors.ts';
 import type { ModelTarget, ProviderCallOptions } from './types.ts';
-import { parseRetryAfter, upstreamConnectionError, upstreamHttpError, upstreamTimeoutError } from './upstream-errors.ts';
+import { startUpstreamDeadline } from './upstream-deadline.ts';
+import { parseRetryAfter, upstreamConnectionError, upstreamHttpError } from './upstream-errors.ts';
 
 /** An upstream response whose body is still to be read; `close()` must be called when done with it. */
 export interface UpstreamCall {
@@ -93,28 +94,15 @@ export const postUpstream = async (
   options: ProviderCallOptions,
   extractMessage: ErrorMessageExtractor = defaultErrorMessage,
 ): Promise<UpstreamCall> => {
-  const { provider, id: modelId, timeoutMs, firstByteTimeoutMs } = target.config;
-  const controller = new AbortController();
-  const abortFromParent = (): void => controller.abort(options.signal.reason);
-  if (options.signal.aborted) abortFromParent();
-  else options.signal.addEventListener('abort', abortFromParent, { once: true });
-  const totalTimer = setTimeout(() => controller.abort(upstreamTimeoutError(provider, modelId, 'total', timeoutMs)), timeoutMs);
-  const firstByteTimer = request.stream
-    ? setTimeout(
-        () => controller.abort(upstreamTimeoutError(provider, modelId, 'first byte', firstByteTimeoutMs)),
-        firstByteTimeoutMs,
-      )
-    : undefined;
+  const { provider, id: modelId } = target.config;
+  const deadline = startUpstreamDeadline(target, options, request.stream);
   let response: IncomingMessage | undefined;
   const close = (): void => {
-    clearTimeout(totalTimer);
-    clearTimeout(firstByteTimer);
-    options.signal.removeEventListener('abort', abortFromParent);
+    deadline.close();
     if (response && !response.complete) response.destroy();
   };
   const readError = (error: unknown): unknown => {
-    if (controller.signal.aborted)
-      return controller.signal.reason instanceof RouterError ? controller.signal.reason : (controller.signal.reason ?? error);
+    if (deadline.signal.aborted) return deadline.signal.reason ?? error;
     if (error instanceof RouterError) return error;
     return upstreamConnectionError(provider, modelId, error);
   };
@@ -129,7 +117,7 @@ export const postUpstream = async (
         {
           method: 'POST',
           agent: secure ? agents.https : agents.http,
-          signal: controller.signal,
+          signal: deadline.signal,
           headers: {
             'content-type': 'application/json',
             accept: 'application/json, text/event-stream',
@@ -146,7 +134,7 @@ export const postUpstream = async (
     close();
     throw readError(error);
   }
-  clearTimeout(firstByteTimer);
+  deadline.firstByteReceived();
   const status = response.statusCode ?? 0;
   if (status < 200 || status >= 300) {
     let message: string | undefined;
@@ -174,7 +162,27 @@ export const postUpstream = async (
   const opened = response;
   // Without a listener an error after the caller stopped reading would crash the process.
   opened.on('error', () => undefined);
-  return { provider, modelId, body: opened, signal: controller.signal, close, readError };
+  return { provider, modelId, body: opened, signal: deadline.signal, close, readError };
+};
+
+export interface UpstreamEndpoint {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+}
+
+/** An upstream's URL and headers are fixed per target: built on its first request, not on every one. */
+export const cachedEndpoints = (
+  build: (target: ModelTarget) => UpstreamEndpoint,
+): ((target: ModelTarget) => UpstreamEndpoint) => {
+  const endpoints = new WeakMap<ModelTarget, UpstreamEndpoint>();
+  return (target) => {
+    let endpoint = endpoints.get(target);
+    if (!endpoint) {
+      endpoint = build(target);
+      endpoints.set(target, endpoint);
+    }
+    return endpoint;
+  };
 };
 
 /** Joins a base URL and a path, keeping the base's own path (`.../v1` + `/chat/completions`) and adding query params. */
