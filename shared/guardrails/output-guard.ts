@@ -1,6 +1,4 @@
 import type { ChatCompletion } from '../api/chat-response.ts';
-import type { PiiKind } from '../config/guardrails-schema.ts';
-import { piiKinds } from '../config/guardrails-schema.ts';
 import type { RequestState } from '../http/request-state.ts';
 import { ContentPolicyError } from '../middlewares/guard-input.ts';
 import type { StreamEvent } from '../providers/types.ts';
@@ -37,8 +35,8 @@ export interface OutputGuard {
 export const createOutputGuard = (state: RequestState): OutputGuard | undefined => {
   const chosen = state.guardrailPolicy;
   const placeholders = state.placeholders;
-  const kinds: PiiKind[] = chosen ? piiKinds.filter((kind) => (chosen.policy.output.pii[kind] ?? 'allow') !== 'allow') : [];
-  const deny = chosen && chosen.policy.output.denyList.length > 0 ? chosen.denyOutput : undefined;
+  const kinds = chosen?.compiled.outputPiiKinds ?? [];
+  const deny = chosen?.compiled.denyOutput;
   if (!placeholders && kinds.length === 0 && !deny) return undefined;
   const policy = chosen?.policy;
   const counts = new Map<string, number>();

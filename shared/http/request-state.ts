@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import type { ChatRequest } from '../api/chat-request.ts';
 import type { Usage } from '../api/chat-response.ts';
 import type { GuardrailPolicy } from '../config/guardrails-schema.ts';
+import type { CompiledPolicy } from '../guardrails/compiled-policy.ts';
 import type { PlaceholderState } from '../guardrails/redaction.ts';
 import type { KeyRecord } from '../keys/key-record.ts';
 import type { Admission } from '../limits/admission.ts';
@@ -56,7 +57,7 @@ export interface RequestState {
   /** Set once the input guardrails passed (the chat request is then the redacted one). */
   guardrailsPassed?: boolean;
   /** The guardrail policy chosen for this request, for the output checks. */
-  guardrailPolicy?: { name: string; policy: GuardrailPolicy; denyOutput: ((text: string) => string[]) | undefined };
+  guardrailPolicy?: { name: string; policy: GuardrailPolicy; compiled: CompiledPolicy };
   /** Input values replaced by placeholders, to be put back into the answer. */
   placeholders?: PlaceholderState;
   /** Headers any middleware wants on the response (x-router-*, rate limits). */

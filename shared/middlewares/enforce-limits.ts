@@ -1,3 +1,4 @@
+import { requestedMaxTokens } from '../api/chat-request.ts';
 import { RouterError, ServiceUnavailableError } from '../errors.ts';
 import type { RouterMiddleware } from '../http/request-state.ts';
 import { type Admission, admit, reconcile } from '../limits/admission.ts';
@@ -22,8 +23,7 @@ export const enforceLimits = (
     const key = principal.key;
     const limits = resolveLimits(runtime.config, key);
     // After the guardrails: `max_tokens` may have been capped. Each of `n` choices can use it all.
-    const outputReserve =
-      (chat.max_completion_tokens ?? chat.max_tokens ?? runtime.config.limits.reserveOutputTokens) * (chat.n ?? 1);
+    const outputReserve = (requestedMaxTokens(chat) ?? runtime.config.limits.reserveOutputTokens) * (chat.n ?? 1);
     const reservation = {
       tokens: decision.features.promptTokens + outputReserve,
       spendMicros: costMicros(decision.model.pricing, {

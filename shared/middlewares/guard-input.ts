@@ -1,7 +1,8 @@
+import { requestedMaxTokens } from '../api/chat-request.ts';
 import type { PiiKind } from '../config/guardrails-schema.ts';
-import { piiKinds } from '../config/guardrails-schema.ts';
+import { DEFAULT_GUARDRAIL_POLICY } from '../config/guardrails-schema.ts';
 import { InvalidRequestError, RouterError } from '../errors.ts';
-import { compileDenyList } from '../guardrails/deny-list.ts';
+import { compilePolicy } from '../guardrails/compiled-policy.ts';
 import { detect } from '../guardrails/detectors.ts';
 import { detectInjection } from '../guardrails/injection.ts';
 import { mapMessageText, mapToolCallArguments, messageTexts, toolCallArguments } from '../guardrails/message-text.ts';
@@ -35,13 +36,12 @@ export class ContentPolicyError extends RouterError {
  * for the usage event, logs and metrics; the matched text is never recorded anywhere.
  */
 export const guardInput = (runtime: Pick<RouterRuntime, 'config'>): RouterMiddleware => {
-  // Deny lists compile once per policy, at cold start, not per request.
-  const denyLists = new Map(
-    Object.entries(runtime.config.guardrails.policies).map(([name, policy]) => [
-      name,
-      { input: compileDenyList(policy.input.denyList), output: compileDenyList(policy.output.denyList) },
-    ]),
+  // Deny lists, role sets and PII kinds are worked out once per policy, at cold start, not per request.
+  const compiledPolicies = new Map(
+    Object.entries(runtime.config.guardrails.policies).map(([name, policy]) => [name, compilePolicy(policy)]),
   );
+  // selectPolicy's fallback when the config names no usable policy.
+  const compiledDefault = compilePolicy(DEFAULT_GUARDRAIL_POLICY);
 
   return {
     before: (request) => {
@@ -55,9 +55,10 @@ export const guardInput = (runtime: Pick<RouterRuntime, 'config'>): RouterMiddle
         tenant: key.tenant,
         path: state.route?.path ?? '',
       });
+      const compiled = compiledPolicies.get(name) ?? compiledDefault;
       const actions: GuardrailAction[] = [];
       state.guardrails = actions;
-      state.guardrailPolicy = { name, policy, denyOutput: denyLists.get(name)?.output };
+      state.guardrailPolicy = { name, policy, compiled };
 
       if (chat.messages.length > policy.maxMessages) {
         throw new InvalidRequestError(`Too many messages: ${chat.messages.length}; the limit is ${policy.maxMessages}.`, {
@@ -78,8 +79,10 @@ export const guardInput = (runtime: Pick<RouterRuntime, 'config'>): RouterMiddle
         );
         if (normalized > 0) actions.push({ action: 'normalize', stage: 'input', code: 'normalized', count: normalized });
       }
-      messages.forEach((message, index) => {
-        for (const text of messageTexts(message)) {
+      // Each message's texts, read once for the size limit, the deny list and the injection check.
+      const texts = messages.map(messageTexts);
+      texts.forEach((ofMessage, index) => {
+        for (const text of ofMessage) {
           if (text.length > policy.maxMessageChars) {
             throw new InvalidRequestError(
               `messages[${index}] has ${text.length} characters; the limit is ${policy.maxMessageChars}.`,
@@ -92,7 +95,7 @@ export const guardInput = (runtime: Pick<RouterRuntime, 'config'>): RouterMiddle
         }
       });
 
-      const requested = chat.max_completion_tokens ?? chat.max_tokens ?? undefined;
+      const requested = requestedMaxTokens(chat);
       let maxTokens = requested;
       if (policy.maxOutputTokens !== undefined && (requested === undefined || requested > policy.maxOutputTokens)) {
         maxTokens = policy.maxOutputTokens;
@@ -107,20 +110,21 @@ export const guardInput = (runtime: Pick<RouterRuntime, 'config'>): RouterMiddle
         );
       }
 
-      const injectionRoles = new Set<string>(policy.input.injectionRoles);
-      const untrusted = messages.filter((message) => injectionRoles.has(message.role)).flatMap(messageTexts);
       // The deny list reads everything that is sent: every role, tool-call arguments, tool definitions.
       const everything = [
-        ...messages.flatMap(messageTexts),
+        ...texts.flat(),
         ...messages.flatMap(toolCallArguments),
         ...(chat.tools ?? []).map((tool) => tool.function.description ?? ''),
       ];
-      const denied = denyLists.get(name)?.input(everything.join('\n')) ?? [];
+      const denied = compiled.denyInput(everything.join('\n'));
       if (denied.length > 0) {
         if (policy.input.denyAction === 'block') throw new ContentPolicyError(denied[0] ?? 'deny', 'input');
         for (const code of denied) actions.push({ action: 'flag', stage: 'input', code });
       }
       if (policy.input.injection !== 'off') {
+        const untrusted = messages.flatMap((message, index) =>
+          compiled.injectionRoles.has(message.role) ? (texts[index] ?? []) : [],
+        );
         const findings = [...new Set(untrusted.flatMap((text) => detectInjection(text).map((finding) => finding.code)))];
         if (findings.length > 0) {
           if (policy.input.injection === 'block') throw new ContentPolicyError(`injection.${findings[0]}`, 'input');
@@ -128,7 +132,7 @@ export const guardInput = (runtime: Pick<RouterRuntime, 'config'>): RouterMiddle
         }
       }
 
-      const kinds = piiKinds.filter((kind) => (policy.input.pii[kind] ?? 'allow') !== 'allow');
+      const kinds = compiled.inputPiiKinds;
       if (kinds.length > 0) {
         const placeholders = new PlaceholderState();
         const counts: Partial<Record<PiiKind, number>> = {};

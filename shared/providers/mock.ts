@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ToolCall } from '../api/chat-request.ts';
-import { type ChatRequest, contentText } from '../api/chat-request.ts';
+import { type ChatRequest, contentText, requestedMaxTokens } from '../api/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk, FinishReason, Usage } from '../api/chat-response.ts';
 import { toOpenAIUsage } from '../api/chat-response.ts';
 import { estimatePromptTokens, estimateTextTokens } from '../usage/estimate-tokens.ts';
@@ -47,9 +47,9 @@ export const mockAnswer = (request: ChatRequest, target: ModelTarget): MockAnswe
   const reply = `This is a mock reply from ${target.config.id}. You said: "${quoted}"`;
   const format = request.response_format?.type;
   let content = format === 'json_object' || format === 'json_schema' ? JSON.stringify({ reply }) : reply;
-  const cap = request.max_completion_tokens ?? request.max_tokens;
+  const cap = requestedMaxTokens(request);
   let finishReason: FinishReason = 'stop';
-  if (cap != null && estimateTextTokens(content) > cap) {
+  if (cap !== undefined && estimateTextTokens(content) > cap) {
     // Cut by the same estimate that reports usage, so a CJK reply stays within the cap too.
     let cut = '';
     for (const char of content) {

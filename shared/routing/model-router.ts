@@ -205,10 +205,9 @@ export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker
     has: (name) => models.has(name) || Object.hasOwn(config.aliases, name),
     decide(input) {
       const { request } = input;
-      const features = extractFeatures(request);
       // Own properties only: `toString` or `__proto__` must not resolve to an alias.
       const alias = Object.hasOwn(config.aliases, request.model) ? config.aliases[request.model] : undefined;
-      if (alias) return decideAlias(request.model, alias, input, features);
+      if (alias) return decideAlias(request.model, alias, input, extractFeatures(request));
       const model = models.get(request.model);
       if (!model) {
         throw new NotFoundError(`The model '${request.model}' does not exist. Available: ${names.join(', ')}.`, {
@@ -216,6 +215,7 @@ export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker
           param: 'model',
         });
       }
+      const features = extractFeatures(request);
       // A concrete model bypasses scoring and rules; only its configured fallbacks follow it.
       const fallbacks = capable(model.fallbacks.map(byId), features).filter((fallback) => fallback.id !== model.id);
       return {

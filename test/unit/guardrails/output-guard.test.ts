@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { ChatCompletionChunk } from '#shared/api/chat-response.ts';
 import { guardrailPolicySchema } from '#shared/config/guardrails-schema.ts';
+import { compilePolicy } from '#shared/guardrails/compiled-policy.ts';
 import { createOutputGuard } from '#shared/guardrails/output-guard.ts';
 import { PlaceholderState } from '#shared/guardrails/redaction.ts';
 import { newRequestState, type RequestState } from '#shared/http/request-state.ts';
@@ -9,7 +10,8 @@ import type { StreamEvent } from '#shared/providers/types.ts';
 const stateWith = (output: Record<string, unknown>, placeholders?: PlaceholderState): RequestState => {
   const state = newRequestState({ method: 'POST', path: '/v1/chat/completions', headers: {}, query: {}, body: '{}' }, 'req-1');
   state.guardrails = [];
-  state.guardrailPolicy = { name: 'test', policy: guardrailPolicySchema.parse({ output }), denyOutput: undefined };
+  const policy = guardrailPolicySchema.parse({ output });
+  state.guardrailPolicy = { name: 'test', policy, compiled: compilePolicy(policy) };
   if (placeholders) state.placeholders = placeholders;
   return state;
 };
