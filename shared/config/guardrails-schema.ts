@@ -3,6 +3,7 @@ import * as z from 'zod';
 // Guardrail policies: what may be sent to a model and what may come back. Named policies are
 // chosen per key (`guardrailPolicy` on the key), else per tenant, else per route, else `default`.
 
+/** In detection priority order (guardrails/detectors.ts): on equal overlapping spans the earlier kind wins. */
 export const piiKinds = ['email', 'phone', 'payment_card', 'iban', 'national_id', 'ip_address', 'secret'] as const;
 export type PiiKind = (typeof piiKinds)[number];
 

@@ -14,7 +14,8 @@ export class ConfigError extends Error {
   }
 }
 
-const formatPath = (path: readonly PropertyKey[]): string =>
+/** A zod issue's path as a user writes it: `models[0].pricing`. */
+export const formatPath = (path: readonly PropertyKey[]): string =>
   path.reduce<string>(
     (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
     '',

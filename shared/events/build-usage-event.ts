@@ -1,4 +1,4 @@
-import type { RequestState } from '../http/request-state.ts';
+import { type RequestState, upstreamCalls } from '../http/request-state.ts';
 import { USAGE_EVENT_VERSION, type UsageEventDetail } from './usage-event.ts';
 
 export interface UsageEventContext {
@@ -20,7 +20,7 @@ export const buildUsageEvent = (
   if (!key || !state.chat || !state.route) return undefined;
   const { decision, outcome } = state;
   const tried = state.attempts ?? [];
-  const calls = tried.filter((attempt) => attempt.outcome !== 'skipped');
+  const calls = upstreamCalls(state);
   // A model answered (and is paid for upstream) when there is usage, even if the output policy then
   // refused the answer (a 400 with the answer's usage): that request is billed like any other.
   const served =

@@ -1,3 +1,4 @@
+import { type PiiKind, piiKinds } from '../config/guardrails-schema.ts';
 import { find as findEmails } from './detectors/email.ts';
 import { find as findIbans } from './detectors/iban.ts';
 import { find as findIpAddresses } from './detectors/ip-address.ts';
@@ -8,10 +9,10 @@ import { find as findSecrets } from './detectors/secret.ts';
 import type { Span } from './detectors/span.ts';
 import { selectNonOverlapping } from './non-overlapping.ts';
 
-/** In priority order: when two detections of equal length overlap, the earlier kind wins. */
-export const detectorKinds = ['email', 'phone', 'payment_card', 'iban', 'national_id', 'ip_address', 'secret'] as const;
+/** The config's kinds, in priority order: when two detections of equal length overlap, the earlier kind wins. */
+export const detectorKinds = piiKinds;
 
-export type DetectorKind = (typeof detectorKinds)[number];
+export type DetectorKind = PiiKind;
 
 /** Offsets into the scanned text; the matched text itself is never copied anywhere. */
 export interface Detection {

@@ -79,6 +79,3 @@ export const roleOverride = anyOf([
     '\\bfree (?:yourself )?from (?:all |any |your )?(?:restrictions|rules|guidelines|constraints|limitations|policies|filters)\\b',
   ),
 ]);
-
-export const matchesAny = (folded: string, patterns: readonly RegExp[]): boolean =>
-  patterns.some((pattern) => pattern.test(folded));

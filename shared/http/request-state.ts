@@ -94,3 +94,17 @@ export const newRequestState = (http: HttpRequest, requestId: string, now = new 
   afterResponse: [],
   afterAll: [],
 });
+
+/** The upstream calls made: attempts skipped (open breaker, no capability) reached no upstream. */
+export const upstreamCalls = (state: RequestState): AttemptRecord[] =>
+  state.attempts?.filter((attempt) => attempt.outcome !== 'skipped') ?? [];
+
+/** The model that answered, else the one routing chose (for headers and logs of failed requests). */
+export const servingModel = (state: RequestState): { id: string; provider: string } | undefined => {
+  if (state.outcome) return { id: state.outcome.modelId, provider: state.outcome.provider };
+  return state.decision ? { id: state.decision.model.id, provider: state.decision.model.provider } : undefined;
+};
+
+/** A model other than the routing decision's answered. */
+export const servedByFallback = (state: RequestState): boolean =>
+  state.outcome !== undefined && state.decision !== undefined && state.outcome.modelId !== state.decision.model.id;

@@ -1,13 +1,8 @@
 import type { z } from 'zod';
+import { formatPath } from '../config/load-config.ts';
 import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.ts';
 import type { RouterMiddleware } from '../http/request-state.ts';
 import type { RouterRuntime } from '../runtime.ts';
-
-const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>(
-    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
-    '',
-  );
 
 /** A zod failure as one message that names every field to fix; `param` is the first. */
 export const validationError = (error: z.ZodError, where: 'body' | 'query' = 'body'): InvalidRequestError => {

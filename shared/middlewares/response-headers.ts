@@ -1,4 +1,10 @@
-import type { RouterMiddleware, RouterRequest } from '../http/request-state.ts';
+import {
+  type RouterMiddleware,
+  type RouterRequest,
+  servedByFallback,
+  servingModel,
+  upstreamCalls,
+} from '../http/request-state.ts';
 
 const formatUsageHeader = (usage: {
   promptTokens: number;
@@ -23,21 +29,20 @@ export const responseHeaders = (): RouterMiddleware => {
     Object.assign(headers, state.responseHeaders);
     const decision = state.decision;
     const outcome = state.outcome;
-    const model = outcome?.modelId ?? decision?.model.id;
-    const provider = outcome?.provider ?? decision?.model.provider;
-    if (model) headers['x-router-model'] = model;
-    if (provider) headers['x-router-provider'] = provider;
+    const serving = servingModel(state);
+    if (serving) {
+      headers['x-router-model'] = serving.id;
+      headers['x-router-provider'] = serving.provider;
+    }
     if (decision) {
       headers['x-router-tier'] = decision.tier;
       if (decision.score !== null) headers['x-router-score'] = String(decision.score);
       headers['x-router-reason'] = decision.reason;
     }
-    const attempts = state.attempts?.filter((attempt) => attempt.outcome !== 'skipped');
-    if (attempts && attempts.length > 0) {
-      headers['x-router-attempts'] = String(attempts.length);
-      headers['x-router-fallback'] = String(
-        outcome !== undefined && decision !== undefined && outcome.modelId !== decision.model.id,
-      );
+    const calls = upstreamCalls(state);
+    if (calls.length > 0) {
+      headers['x-router-attempts'] = String(calls.length);
+      headers['x-router-fallback'] = String(servedByFallback(state));
     }
     if (outcome?.usage) headers['x-token-usage'] = formatUsageHeader(outcome.usage);
     headers['x-request-size'] = String(state.requestBytes);

@@ -20,5 +20,3 @@ export const METRICS = {
   guardrailActions: 'GuardrailActions',
   eventsNotPublished: 'UsageEventsNotPublished',
 } as const;
-
-export const MODEL_DIMENSION = 'model';

@@ -1,5 +1,5 @@
 import { contentText } from '../api/chat-request.ts';
-import type { RequestState } from '../http/request-state.ts';
+import { type RequestState, servedByFallback, servingModel, upstreamCalls } from '../http/request-state.ts';
 
 /** The request log line: what an operator needs to follow a request, never its text (unless asked). */
 export interface RequestSummary {
@@ -38,7 +38,8 @@ export const summarizeRequest = (
 ): RequestSummary => {
   const key = state.principal?.kind === 'key' ? state.principal.key : undefined;
   const { outcome, decision } = state;
-  const calls = state.attempts?.filter((attempt) => attempt.outcome !== 'skipped') ?? [];
+  const calls = upstreamCalls(state);
+  const serving = servingModel(state);
   // Only a prompt that passed the guardrails (and so is redacted) may be logged.
   const lastUser =
     options.logPrompts && state.guardrailsPassed
@@ -53,17 +54,8 @@ export const summarizeRequest = (
     ...(key ? { tenant: key.tenant, keyId: key.id } : {}),
     ...(state.chat ? { requestedModel: state.chat.model, stream: state.chat.stream === true } : {}),
     ...(decision ? { tier: decision.tier, reason: decision.reason } : {}),
-    ...(outcome
-      ? { model: outcome.modelId, provider: outcome.provider }
-      : decision
-        ? { model: decision.model.id, provider: decision.model.provider }
-        : {}),
-    ...(calls.length > 0
-      ? {
-          attempts: calls.length,
-          fallback: outcome !== undefined && decision !== undefined && outcome.modelId !== decision.model.id,
-        }
-      : {}),
+    ...(serving ? { model: serving.id, provider: serving.provider } : {}),
+    ...(calls.length > 0 ? { attempts: calls.length, fallback: servedByFallback(state) } : {}),
     ...(outcome?.usage
       ? {
           promptTokens: outcome.usage.promptTokens,
