@@ -1,9 +1,9 @@
 import { Agent, request } from 'node:http';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { createDynamoClient } from '#local/dynamo-client.ts';
 import { createEventsApi } from '#shared/events/eventbridge-client.ts';
 import { createDynamoApi } from '#shared/store/dynamo-api.ts';
-import { createDynamoClient } from '#shared/store/dynamo-client.ts';
 import { serve } from './ipc.ts';
 
 // What one outgoing call costs the router's process, client side only (the servers are other

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { median } from './stats.ts';
 
-// Cold start: each Lambda bundled with the CDK's settings (infra/constructs/router-function.ts),
+// Cold start: each Lambda bundled with the CDK's settings (infra/constructs/bundled-function.ts),
 // and the time to import the router bundle in a fresh `node` process, as the Lambda runtime does
 // at init. The bundles go under node_modules/.cache (ignored by git), so their externals
 // (@aws-sdk/*, @smithy/*, which the nodejs24.x runtime ships) resolve from node_modules.

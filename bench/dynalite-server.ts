@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { createDynamoClient } from '#local/dynamo-client.ts';
 import { ensureTables, startEmbeddedDynamo } from '#local/embedded-dynamodb.ts';
-import { createDynamoClient } from '#shared/store/dynamo-client.ts';
 import { type TableDefinition, tableDefinitions } from '#shared/store/tables.ts';
 import { serve } from './ipc.ts';
 

@@ -8,10 +8,10 @@ import type { Construct } from 'constructs';
 import { parseConfig } from '../shared/config/load-config.ts';
 import type { RouterConfig } from '../shared/config/schema.ts';
 import { DEFAULT_EVENT_SOURCE } from '../shared/events/usage-event.ts';
+import { BundledFunction } from './constructs/bundled-function.ts';
 import { DataTables } from './constructs/data-tables.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { RouterApi } from './constructs/router-api.ts';
-import { RouterFunction } from './constructs/router-function.ts';
 import { UsagePipeline } from './constructs/usage-pipeline.ts';
 import type { EnvConfig } from './env-config.ts';
 import { acknowledgeFindings } from './nag-acknowledgements.ts';
@@ -85,7 +85,7 @@ export class RouterStack extends Stack {
       logLevel: env.logLevel,
       tracing: env.tracing,
     };
-    const router = new RouterFunction(this, 'Router', {
+    const router = new BundledFunction(this, 'Router', {
       ...common,
       name: 'router',
       memoryMb: env.router.memoryMb,
@@ -114,7 +114,7 @@ export class RouterStack extends Stack {
       );
     }
 
-    const metering = new RouterFunction(this, 'Metering', {
+    const metering = new BundledFunction(this, 'Metering', {
       ...common,
       name: 'metering',
       memoryMb: 512,
@@ -127,7 +127,7 @@ export class RouterStack extends Stack {
 
     if (routerConfig.lago) {
       const lagoTimeout = Duration.seconds(60);
-      const lagoSync = new RouterFunction(this, 'LagoSync', {
+      const lagoSync = new BundledFunction(this, 'LagoSync', {
         ...common,
         name: 'lago-sync',
         memoryMb: 512,

@@ -4,12 +4,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventBridgeEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { matchesPattern } from '#shared/events/event-pattern.ts';
-import { type UsageRule, usageRules } from '#shared/events/rules.ts';
+import { matchesPattern } from '#local/event-pattern.ts';
+import { type UsageRule, usageRules } from '#shared/events/event-rules.ts';
 
 // A local stand-in for EventBridge and SQS, speaking their wire protocols (AWS JSON) so the real
 // SDK clients talk to it. PutEvents is matched against the same rule definitions the CDK stack
-// deploys (shared/events/rules.ts) and delivered to the local Lambda handlers: metering directly
+// deploys (shared/events/event-rules.ts) and delivered to the local Lambda handlers: metering directly
 // (with EventBridge-style retries), Lago-sync through a queue with batching, partial batch
 // failures, a max receive count and a dead-letter queue, as the stack wires them in AWS.
 

@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { createRuntime, type RouterRuntime } from '#functions/router/runtime.ts';
+import { createDynamoClient } from '#local/dynamo-client.ts';
 import { parseConfig } from '#shared/config/load-config.ts';
 import type { SecretFetcher } from '#shared/config/resolve-secrets.ts';
 import type { ConfigInput, RouterConfig } from '#shared/config/schema.ts';
@@ -12,9 +14,7 @@ import { createEventsApi } from '#shared/events/eventbridge-client.ts';
 import { DEFAULT_EVENT_SOURCE } from '#shared/events/usage-event.ts';
 import { Counters } from '#shared/observability/counters.ts';
 import type { ProviderRegistry } from '#shared/providers/registry.ts';
-import { createRuntime, type RouterRuntime } from '#shared/runtime.ts';
 import { createDynamoApi } from '#shared/store/dynamo-api.ts';
-import { createDynamoClient } from '#shared/store/dynamo-client.ts';
 import { keysTable, limitsTable, type TableDefinition, tableDefinitions, usageTable } from '#shared/store/tables.ts';
 import { lambdaContext, toApiGatewayEvent } from './api-gateway-event.ts';
 import { installAwsLambdaShim, LocalResponseStream, type StreamingHandler } from './awslambda-shim.ts';

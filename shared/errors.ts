@@ -113,7 +113,22 @@ export class ConflictError extends RouterError {
   }
 }
 
-/** A provider failed. `retryable` and `retryAfterMs` feed the retry/fallback engine. */
+/** A request the content policy refuses: 400, with the reason code and never the matched text. */
+export class ContentPolicyError extends RouterError {
+  constructor(reason: string, stage: 'input' | 'output') {
+    super(
+      400,
+      'invalid_request_error',
+      `The ${stage === 'input' ? 'request' : 'response'} was blocked by the router's content policy (${reason}).`,
+      {
+        code: 'content_policy',
+        param: reason,
+        headers: { 'x-router-guardrail': `block:${reason}` },
+      },
+    );
+  }
+}
+
 /** A per-minute limit (RPM/TPM): come back after `retry-after`. */
 export class RateLimitError extends RouterError {
   constructor(message: string, headers: Record<string, string>) {
@@ -128,6 +143,7 @@ export class QuotaExceededError extends RouterError {
   }
 }
 
+/** A provider failed. `retryable` and `retryAfterMs` feed the retry/fallback engine. */
 export class UpstreamError extends RouterError {
   readonly provider: string;
   readonly upstreamStatus: number | null;
@@ -177,14 +193,17 @@ export class InternalError extends RouterError {
   }
 }
 
-/** AWS service errors and network failures of the router's own stores: unavailable, not a bug. */
-const STORE_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
-const isStoreFailure = (error: unknown): boolean => {
-  if (!(error instanceof Error)) return false;
-  if (error.constructor.name === 'AwsServiceError' || STORE_FAILURES.has((error as NodeJS.ErrnoException).code ?? ''))
-    return true;
-  return /timed out after \d+ ms$/.test(error.message);
-};
+/**
+ * A failure of one of the router's own dependencies (DynamoDB, EventBridge, Secrets Manager): the
+ * AWS client raises its service errors and timeouts as subclasses, so they map to 503, not 500.
+ */
+export class DependencyError extends Error {}
+
+/** Network failures on the way to a dependency: unavailable, not a bug. */
+const NETWORK_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const isStoreFailure = (error: unknown): boolean =>
+  error instanceof DependencyError ||
+  (error instanceof Error && NETWORK_FAILURES.has((error as NodeJS.ErrnoException).code ?? ''));
 
 /** Maps anything thrown to a RouterError: known errors pass, store failures are 503, the rest a 500 without internals. */
 export const toRouterError = (error: unknown): RouterError => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { RouterContext } from '#shared/http/request-state.ts';
-import { newRequestState } from '#shared/http/request-state.ts';
-import type { HttpRequest, HttpResponse } from '#shared/http/types.ts';
+import { newRequestState } from './http/request-state.ts';
+import type { RouterContext } from './http/router-context.ts';
+import type { HttpRequest, HttpResponse } from './http/types.ts';
 
 // The thin adapter between API Gateway's REST proxy event and the router's own request shape.
 // Nothing under shared/ sees a Lambda event.

@@ -2,23 +2,23 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { RouterError } from '#shared/errors.ts';
-import type { RouterContext } from '#shared/http/request-state.ts';
-import { routes } from '#shared/http/routes.ts';
-import type { HttpResponse } from '#shared/http/types.ts';
-import { runAfterResponse } from '#shared/middlewares/after-response.ts';
-import { authenticate } from '#shared/middlewares/authenticate.ts';
-import { enforceLimits } from '#shared/middlewares/enforce-limits.ts';
-import { errorHandler } from '#shared/middlewares/error-handler.ts';
-import { guardInput } from '#shared/middlewares/guard-input.ts';
-import { matchRoute } from '#shared/middlewares/match-route.ts';
-import { observe } from '#shared/middlewares/observe.ts';
-import { parseBody } from '#shared/middlewares/parse-body.ts';
-import { publishUsage } from '#shared/middlewares/publish-usage.ts';
-import { requestId } from '#shared/middlewares/request-id.ts';
-import { responseHeaders } from '#shared/middlewares/response-headers.ts';
-import { routeModel } from '#shared/middlewares/route-model.ts';
-import type { RouterRuntime } from '#shared/runtime.ts';
 import { apiGatewayAdapter } from './api-gateway.ts';
+import type { RouterContext } from './http/router-context.ts';
+import { routes } from './http/routes.ts';
+import type { HttpResponse } from './http/types.ts';
+import { runAfterResponse } from './middlewares/after-response.ts';
+import { authenticate } from './middlewares/authenticate.ts';
+import { enforceLimits } from './middlewares/enforce-limits.ts';
+import { errorHandler } from './middlewares/error-handler.ts';
+import { guardInput } from './middlewares/guard-input.ts';
+import { logAndMeasure } from './middlewares/log-and-measure.ts';
+import { matchRoute } from './middlewares/match-route.ts';
+import { parseBody } from './middlewares/parse-body.ts';
+import { publishUsage } from './middlewares/publish-usage.ts';
+import { requestId } from './middlewares/request-id.ts';
+import { responseHeaders } from './middlewares/response-headers.ts';
+import { routeModel } from './middlewares/route-model.ts';
+import type { RouterRuntime } from './runtime.ts';
 
 /** Time kept back before the Lambda timeout to answer 504 instead of being killed mid-request. */
 const TIMEOUT_MARGIN_MS = 1_000;
@@ -40,7 +40,7 @@ export const createRouterHandler = (runtime: RouterRuntime, extra: { tracing?: M
     .use(apiGatewayAdapter())
     .use(requestId())
     .use(publishUsage(runtime))
-    .use(observe(runtime))
+    .use(logAndMeasure(runtime))
     .use(responseHeaders())
     .use(errorHandler(runtime.logger))
     .use(matchRoute(routes))
@@ -51,7 +51,7 @@ export const createRouterHandler = (runtime: RouterRuntime, extra: { tracing?: M
     .use(guardInput(runtime))
     .use(enforceLimits(runtime))
     .handler(async (_event, context, { signal }) => {
-      const { state } = context;
-      if (!state.route) throw new Error('no route matched');
-      return state.route.handle({ state, runtime, signal });
+      const { state, route } = context;
+      if (!route) throw new Error('no route matched');
+      return route.handle({ state, runtime, signal });
     });

@@ -5,8 +5,8 @@ import { awsSecretFetcher, withSecretEnvironment } from '#shared/config/resolve-
 import { createEventBridgePublisher } from '#shared/events/event-publisher.ts';
 import { createEventsApi } from '#shared/events/eventbridge-client.ts';
 import { DEFAULT_EVENT_SOURCE } from '#shared/events/usage-event.ts';
-import { createRuntime, type RouterRuntime } from '#shared/runtime.ts';
 import { createDynamoApi } from '#shared/store/dynamo-api.ts';
+import { createRuntime, type RouterRuntime } from './runtime.ts';
 
 /** The router Lambda's environment, validated once at cold start. */
 const envSchema = z.object({

@@ -6,7 +6,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { usageRules } from '../../shared/events/rules.ts';
+import { usageRules } from '#shared/events/event-rules.ts';
 
 export interface UsagePipelineProps {
   envName: string;
@@ -21,7 +21,7 @@ const LAGO_MAX_RECEIVES = 5;
 
 /**
  * Where usage events go: a custom bus with an archive of every event (replayable), and the
- * rules from shared/events/rules.ts (the same ones the local bus matches) to metering (a Lambda
+ * rules from shared/events/event-rules.ts (the same ones the local bus matches) to metering (a Lambda
  * target with retries and a DLQ) and, when Lago is configured, to a queue that batches events for
  * the Lago-sync Lambda (partial batch failures, a DLQ after 5 receives).
  */

@@ -2,14 +2,20 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import aws4 from 'aws4';
+import { DependencyError } from '../errors.ts';
 
 // A minimal client for AWS's JSON protocols (DynamoDB, EventBridge): SigV4 by `aws4`, one
 // keep-alive connection pool, retries for throttling and 5xx. On the router's hot path it replaces
 // the AWS SDK v3, whose middleware stack costs ~0.8 ms of CPU per call (vs ~0.2 ms here) and
 // ~60 ms of import at cold start (BENCHMARKS.md). Credentials come from the Lambda environment.
 
+/** No answer within the client's timeout. */
+export class AwsTimeoutError extends DependencyError {
+  override readonly name = 'AwsTimeoutError';
+}
+
 /** An error answered by the service: `name` is the AWS error code (e.g. `ConditionalCheckFailedException`). */
-export class AwsServiceError extends Error {
+export class AwsServiceError extends DependencyError {
   readonly statusCode: number;
   constructor(name: string, message: string, statusCode: number) {
     super(message);
@@ -120,7 +126,9 @@ export const createAwsJsonClient = (options: AwsJsonClientOptions): AwsJsonClien
           readBody(response).then((text) => resolve({ status: response.statusCode ?? 0, text }), reject);
         },
       );
-      request.on('timeout', () => request.destroy(new Error(`${options.service} ${operation} timed out after ${timeoutMs} ms`)));
+      request.on('timeout', () =>
+        request.destroy(new AwsTimeoutError(`${options.service} ${operation} timed out after ${timeoutMs} ms`)),
+      );
       request.on('error', reject);
       request.end(body);
     });

@@ -1,5 +1,5 @@
 import type { UsageEventDetail } from '../events/usage-event.ts';
-import { microsToUsd } from '../usage/cost.ts';
+import { microsToUsd } from '../pricing/cost.ts';
 
 /** Lago's `EventInputObject` (getlago/lago-openapi, src/schemas/EventInputObject.yaml). */
 export interface LagoEvent {

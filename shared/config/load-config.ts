@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { z } from 'zod';
+import { formatIssues } from '../api/validation.ts';
 import { defaultConfig } from './default-config.ts';
 import { configSchema, type RouterConfig } from './schema.ts';
 
@@ -13,16 +13,6 @@ export class ConfigError extends Error {
     this.problems = problems;
   }
 }
-
-/** A zod issue's path as a user writes it: `models[0].pricing`. */
-export const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>(
-    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
-    '',
-  );
-
-export const formatIssues = (issues: readonly z.core.$ZodIssue[]): string[] =>
-  issues.map((issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`);
 
 export const parseConfig = (input: unknown, source = 'inline'): RouterConfig => {
   const result = configSchema.safeParse(input);

@@ -1,9 +1,11 @@
 import type { ChatCompletion } from '../api/chat-response.ts';
-import type { RequestState } from '../http/request-state.ts';
-import { ContentPolicyError } from '../middlewares/guard-input.ts';
+import type { GuardrailPolicy } from '../config/guardrails-schema.ts';
+import { ContentPolicyError } from '../errors.ts';
 import type { StreamEvent } from '../providers/types.ts';
-import { type Detection, detect } from './detectors.ts';
-import { createStreamRestorer, jsonEscape, restore } from './redaction.ts';
+import type { CompiledPolicy } from './compiled-policy.ts';
+import type { GuardrailAction } from './guardrail-action.ts';
+import { createStreamRestorer, jsonEscape, type PlaceholderState, restore } from './redaction.ts';
+import { type Detection, detect } from './sensitive-data.ts';
 
 /**
  * Streams are checked on a sliding window: this much text is held back so a value split across
@@ -28,13 +30,24 @@ export interface OutputGuard {
   stream(events: AsyncIterator<StreamEvent>): AsyncGenerator<StreamEvent>;
 }
 
+export interface OutputGuardInput {
+  /** The policy the input checks chose, if any. */
+  policy?: { policy: GuardrailPolicy; compiled: CompiledPolicy } | undefined;
+  /** Input values the input checks replaced, to put back into the answer. */
+  placeholders?: PlaceholderState | undefined;
+  /** The answer is JSON (JSON mode or a schema): restored values are JSON-escaped to keep it valid. */
+  jsonContent: boolean;
+  /** Receives what the output checks did, once, when the answer or stream is done. */
+  onActions: (actions: GuardrailAction[]) => void;
+}
+
 /**
  * Output guardrails (the policy's `output` section) and the restoring of input placeholders, or
  * undefined when neither applies, so unguarded requests pay nothing.
  */
-export const createOutputGuard = (state: RequestState): OutputGuard | undefined => {
-  const chosen = state.guardrailPolicy;
-  const placeholders = state.placeholders;
+export const createOutputGuard = (input: OutputGuardInput): OutputGuard | undefined => {
+  const chosen = input.policy;
+  const placeholders = input.placeholders;
   const kinds = chosen?.compiled.outputPiiKinds ?? [];
   const deny = chosen?.compiled.denyOutput;
   if (!placeholders && kinds.length === 0 && !deny) return undefined;
@@ -42,13 +55,14 @@ export const createOutputGuard = (state: RequestState): OutputGuard | undefined 
   const counts = new Map<string, number>();
   const flagged = new Set<string>();
   const record = (): void => {
-    for (const [code, count] of counts) state.guardrails?.push({ action: 'redact', stage: 'output', code, count });
-    for (const code of flagged) state.guardrails?.push({ action: 'flag', stage: 'output', code });
+    input.onActions([
+      ...[...counts].map(([code, count]): GuardrailAction => ({ action: 'redact', stage: 'output', code, count })),
+      ...[...flagged].map((code): GuardrailAction => ({ action: 'flag', stage: 'output', code })),
+    ]);
   };
 
   // Values put back inside JSON (JSON mode, tool arguments) must be escaped to keep it valid.
-  const format = state.chat?.response_format?.type;
-  const contentEscape = format === 'json_object' || format === 'json_schema' ? jsonEscape : undefined;
+  const contentEscape = input.jsonContent ? jsonEscape : undefined;
 
   /** Applies the output deny list to `text` (for streams: what was sent lately plus what is pending). */
   const checkDeny = (text: string): void => {

@@ -1,5 +1,5 @@
-import type { DetectorKind } from './detectors.ts';
 import { PLACEHOLDER, placeholderLabels } from './placeholders.ts';
+import type { DetectorKind } from './sensitive-data.ts';
 
 /**
  * The placeholders of one request. Shared by every message of the request so that the same

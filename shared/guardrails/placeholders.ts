@@ -1,4 +1,4 @@
-import type { DetectorKind } from './detectors.ts';
+import type { DetectorKind } from './sensitive-data.ts';
 
 /** The label inside a placeholder: `[EMAIL_1]`, `[CARD_2]`, `[NATIONAL_ID_1]`. */
 export const placeholderLabels: Readonly<Record<DetectorKind, string>> = {

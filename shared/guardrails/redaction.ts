@@ -1,5 +1,5 @@
-import type { Detection, DetectorKind } from './detectors.ts';
 import { PlaceholderState } from './placeholder-state.ts';
+import type { Detection, DetectorKind } from './sensitive-data.ts';
 
 // The whole redaction API from one module: redact on the way in, restore on the way out.
 export { PlaceholderState } from './placeholder-state.ts';

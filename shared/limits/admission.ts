@@ -1,6 +1,6 @@
 import type { Limits } from '../config/schema.ts';
 import { InvalidRequestError, QuotaExceededError, RateLimitError, type RouterError } from '../errors.ts';
-import { microsToUsd, usdToMicros } from '../usage/cost.ts';
+import { microsToUsd, usdToMicros } from '../pricing/cost.ts';
 import type { LimitsStore, WindowBounds, WindowCounters } from './limits-store.ts';
 import type { EffectiveLimits } from './resolve-limits.ts';
 import { formatReset, minuteWindow, monthWindow, type Window } from './windows.ts';

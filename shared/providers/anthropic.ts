@@ -2,7 +2,7 @@ import { type ChatRequest, contentText, requestedMaxTokens, type UserContentPart
 import type { ChatCompletion, ChatCompletionChunk, FinishReason, Usage } from '../api/chat-response.ts';
 import { toOpenAIUsage } from '../api/chat-response.ts';
 import { InvalidRequestError } from '../errors.ts';
-import { estimateUsage } from '../usage/estimate-tokens.ts';
+import { estimateUsage } from '../tokens/estimate-tokens.ts';
 import type { CompletionResult, ModelTarget, Provider, ProviderCallOptions, StreamEvent } from './types.ts';
 import { readJsonBody, readSseEvents } from './upstream-body.ts';
 import { upstreamHttpError, upstreamProtocolError, upstreamStreamCutError } from './upstream-errors.ts';

@@ -18,7 +18,7 @@ import type { ChatCompletionChunk, FinishReason, Usage } from '../api/chat-respo
 import { toOpenAIUsage } from '../api/chat-response.ts';
 import type { ModelConfig } from '../config/schema.ts';
 import { InvalidRequestError, RouterError, type UpstreamError } from '../errors.ts';
-import { estimateUsage } from '../usage/estimate-tokens.ts';
+import { estimateUsage } from '../tokens/estimate-tokens.ts';
 import type { CompletionResult, ModelTarget, Provider, ProviderCallOptions, StreamEvent } from './types.ts';
 import { startUpstreamDeadline, type UpstreamDeadline } from './upstream-deadline.ts';
 import { upstreamConnectionError, upstreamHttpError, upstreamProtocolError, upstreamStreamCutError } from './upstream-errors.ts';

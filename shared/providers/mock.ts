@@ -3,7 +3,7 @@ import type { ToolCall } from '../api/chat-request.ts';
 import { type ChatRequest, contentText, requestedMaxTokens } from '../api/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk, FinishReason, Usage } from '../api/chat-response.ts';
 import { toOpenAIUsage } from '../api/chat-response.ts';
-import { estimatePromptTokens, estimateTextTokens } from '../usage/estimate-tokens.ts';
+import { estimatePromptTokens, estimateTextTokens } from '../tokens/estimate-tokens.ts';
 import type { CompletionResult, ModelTarget, Provider, StreamEvent } from './types.ts';
 
 // A built-in model that needs no network or key: the zero-config `npm start`, demos and tests.

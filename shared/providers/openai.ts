@@ -1,7 +1,7 @@
 import type { ChatRequest } from '../api/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk, OpenAIUsage, Usage } from '../api/chat-response.ts';
 import { toOpenAIUsage } from '../api/chat-response.ts';
-import { estimateUsage } from '../usage/estimate-tokens.ts';
+import { estimateUsage } from '../tokens/estimate-tokens.ts';
 import type { CompletionResult, ModelTarget, Provider, ProviderCallOptions, StreamEvent } from './types.ts';
 import { readJsonBody, readSseEvents } from './upstream-body.ts';
 import { upstreamHttpError, upstreamProtocolError, upstreamStreamCutError } from './upstream-errors.ts';

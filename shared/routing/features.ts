@@ -1,7 +1,7 @@
 import { type ChatRequest, contentText, requestedMaxTokens } from '../api/chat-request.ts';
 import type { Language } from '../config/routing-schema.ts';
 import type { Capability } from '../config/schema.ts';
-import { estimatePromptTokens } from '../usage/estimate-tokens.ts';
+import { estimatePromptTokens } from '../tokens/estimate-tokens.ts';
 import { COMPLEX_INTENT, CONTENT_INTENT, SIMPLE_INTENT } from './intent-lexicon.ts';
 import { detectLanguage } from './language.ts';
 

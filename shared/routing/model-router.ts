@@ -2,11 +2,11 @@ import type { ChatRequest } from '../api/chat-request.ts';
 import type { RoutingRule } from '../config/routing-schema.ts';
 import type { AliasConfig, ModelConfig, RouterConfig } from '../config/schema.ts';
 import { InvalidRequestError, NotFoundError } from '../errors.ts';
-import { costMicros } from '../usage/cost.ts';
+import { costMicros } from '../pricing/cost.ts';
 import { complexityScore, tierForScore } from './complexity.ts';
 import { extractFeatures, type RequestFeatures, requiredCapabilities } from './features.ts';
 import type { LatencyTracker } from './latency-tracker.ts';
-import { findRule, pickWeighted, type RuleContext, stableFraction } from './rules.ts';
+import { findRule, pickWeighted, type RuleContext, stableFraction } from './routing-rules.ts';
 
 /** Which model serves a request, and why. Travels to response headers and the usage event. */
 export interface RouteDecision {
@@ -42,6 +42,13 @@ export interface RoutingInput {
   /** Fraction of the monthly budget used, when past the plan's downgrade point: route to the cheapest capable model. */
   budgetUsed?: number;
 }
+
+/** The router's 404 for a name that is neither a model nor an alias, listing the names there are. */
+export const unknownModelError = (name: string, names: readonly string[]): NotFoundError =>
+  new NotFoundError(`The model '${name}' does not exist. Available: ${names.join(', ')}.`, {
+    code: 'model_not_found',
+    param: 'model',
+  });
 
 /** Output tokens assumed for price comparisons when the client sets no cap. */
 const TYPICAL_OUTPUT_TOKENS = 500;
@@ -209,12 +216,7 @@ export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker
       const alias = Object.hasOwn(config.aliases, request.model) ? config.aliases[request.model] : undefined;
       if (alias) return decideAlias(request.model, alias, input, extractFeatures(request));
       const model = models.get(request.model);
-      if (!model) {
-        throw new NotFoundError(`The model '${request.model}' does not exist. Available: ${names.join(', ')}.`, {
-          code: 'model_not_found',
-          param: 'model',
-        });
-      }
+      if (!model) throw unknownModelError(request.model, names);
       const features = extractFeatures(request);
       // A concrete model bypasses scoring and rules; only its configured fallbacks follow it.
       const fallbacks = capable(model.fallbacks.map(byId), features).filter((fallback) => fallback.id !== model.id);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildApp, projectRoot } from '#infra/app.ts';
 import { envConfigSchema } from '#infra/env-config.ts';
 import { RouterStack } from '#infra/router-stack.ts';
-import { usageRules } from '#shared/events/rules.ts';
+import { usageRules } from '#shared/events/event-rules.ts';
 
 // The synthesized CloudFormation of every environment, offline: real bundling with the local
 // esbuild, no Docker, no credentials. Plus cdk-nag with zero unacknowledged findings.

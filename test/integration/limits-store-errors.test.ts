@@ -1,6 +1,6 @@
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, expect, test } from 'vitest';
-import { createDynamoClient } from '#shared/store/dynamo-client.ts';
+import { createDynamoClient } from '#local/dynamo-client.ts';
 import { limitsTable } from '#shared/store/tables.ts';
 import { type Harness, startHarness } from './harness.ts';
 

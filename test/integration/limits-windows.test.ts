@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createDynamoClient } from '#local/dynamo-client.ts';
 import { type EmbeddedDynamo, ensureTables, startEmbeddedDynamo } from '#local/embedded-dynamodb.ts';
 import { admit, reconcile } from '#shared/limits/admission.ts';
 import { createLimitsStore, type LimitsStore } from '#shared/limits/limits-store.ts';
 import type { EffectiveLimits } from '#shared/limits/resolve-limits.ts';
 import { minuteWindow, monthWindow } from '#shared/limits/windows.ts';
 import { createDynamoApi } from '#shared/store/dynamo-api.ts';
-import { createDynamoClient } from '#shared/store/dynamo-client.ts';
 import { limitsTable } from '#shared/store/tables.ts';
 
 // Admission against the embedded DynamoDB with an explicit clock: window and month roll-over,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { OpenAIErrorBody } from '#shared/errors.ts';
 import type { UsageEventDetail } from '#shared/events/usage-event.ts';
 import { ADMIN_KEY, type Harness, startHarness } from '#test/integration/harness.ts';
-import { failedDetail, usageDetail } from '#test/unit/events/usage-detail.ts';
+import { failedDetail, usageDetail } from '#test/unit/shared/events/usage-detail.ts';
 
 // GET /v1/usage and /admin/usage through the real router (authentication, routing, error mapping)
 // over usage metered into the embedded DynamoDB by the real usage store.

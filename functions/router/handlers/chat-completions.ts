@@ -1,0 +1,157 @@
+import type { ChatRequest } from '#shared/api/chat-request.ts';
+import type { Usage } from '#shared/api/chat-response.ts';
+import type { ModelConfig } from '#shared/config/schema.ts';
+import { InternalError } from '#shared/errors.ts';
+import { createOutputGuard } from '#shared/guardrails/output-guard.ts';
+import { costMicros } from '#shared/pricing/cost.ts';
+import type { CompletionResult, ModelTarget, Provider, StreamEvent } from '#shared/providers/types.ts';
+import { upstreamProtocolError } from '#shared/providers/upstream-errors.ts';
+import { type FallbackResult, runWithFallback } from '#shared/resilience/run-with-fallback.ts';
+import { estimateUsage } from '#shared/tokens/estimate-tokens.ts';
+import type { Outcome } from '../http/request-state.ts';
+import type { HandlerContext } from '../http/route-spec.ts';
+import { SSE_HEADERS, sseStream } from '../http/sse-stream.ts';
+import { type HttpResponse, jsonResponse } from '../http/types.ts';
+
+async function* prepend(first: StreamEvent, rest: AsyncIterator<StreamEvent>): AsyncGenerator<StreamEvent> {
+  try {
+    yield first;
+    for (;;) {
+      const next = await rest.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await rest.return?.();
+  }
+}
+
+/** Cost of the usage on the serving model and on the premium baseline. */
+const costs = (context: HandlerContext, target: ModelTarget, usage: Usage) => ({
+  usage,
+  costMicros: costMicros(target.config.pricing, usage),
+  premiumCostMicros: costMicros(prepare(context).decision.premium.pricing, usage),
+});
+
+/** The chat request and routing decision, which earlier middlewares must have settled. */
+const prepare = ({ state }: HandlerContext) => {
+  const chat = state.chat;
+  const decision = state.decision;
+  if (!chat || !decision) throw new InternalError(new Error('inference route reached the handler without a routing decision'));
+  return { chat, decision };
+};
+
+/**
+ * Runs `call` along the decision's chain with retries, fallbacks and circuit breakers, and
+ * records what happened (attempts, the serving model, its time to first byte) in the state.
+ */
+const callModels = async <T>(
+  context: HandlerContext,
+  signal: AbortSignal,
+  call: (provider: Provider, target: ModelTarget, signal: AbortSignal) => Promise<T>,
+): Promise<FallbackResult<T> & { target: ModelTarget; provider: Provider }> => {
+  const { state, runtime } = context;
+  const { decision } = prepare(context);
+  const { retry, deadlineMs } = runtime.config.routing;
+  state.attempts = [];
+  const targetOf = (model: ModelConfig): ModelTarget => runtime.targets.get(model.id) as ModelTarget;
+  const result = await runWithFallback(
+    {
+      chain: [decision.model, ...decision.fallbacks],
+      breakers: runtime.breakers,
+      retry,
+      deadlineMs,
+      signal,
+      onAttempt: (attempt) => {
+        state.attempts?.push(attempt);
+        if (attempt.outcome === 'ok') runtime.latency.record(attempt.model, attempt.durationMs);
+      },
+    },
+    (model, attemptSignal) => call(runtime.providers[model.provider], targetOf(model), attemptSignal),
+  );
+  const target = targetOf(result.model);
+  return { ...result, target, provider: runtime.providers[target.config.provider] };
+};
+
+/** The output checks for this request's policy and placeholders; what they do is added to the state. */
+const outputGuard = ({ state }: HandlerContext) => {
+  const format = state.chat?.response_format?.type;
+  return createOutputGuard({
+    policy: state.guardrailPolicy,
+    placeholders: state.placeholders,
+    jsonContent: format === 'json_object' || format === 'json_schema',
+    onActions: (actions) => {
+      state.guardrails?.push(...actions);
+    },
+  });
+};
+
+/** Calls the routed model (with fallbacks) for a complete answer and records usage and cost. */
+export const completeChat = async (context: HandlerContext): Promise<CompletionResult> => {
+  const { state, signal } = context;
+  const { chat } = prepare(context);
+  const { result, target, provider } = await callModels(context, signal, (provider, target, attemptSignal) =>
+    provider.complete(chat, target, { signal: attemptSignal, requestId: state.requestId }),
+  );
+  state.outcome = { modelId: target.config.id, provider: provider.name, stream: false, ...costs(context, target, result.usage) };
+  // Usage is recorded first: an answer the output policy blocks was still produced, and is billed.
+  const guard = outputGuard(context);
+  return guard ? { ...result, completion: guard.completion(result.completion) } : result;
+};
+
+const streamChat = async (context: HandlerContext, chat: ChatRequest): Promise<HttpResponse> => {
+  const { state } = context;
+  // The client's disconnect must cancel the upstream call too, not only stop our writes.
+  const clientGone = new AbortController();
+  // Retries and fallbacks are possible until the first event: only then does the 200 go out.
+  const { result, target, provider } = await callModels(
+    context,
+    AbortSignal.any([context.signal, clientGone.signal]),
+    async (provider, target, attemptSignal) => {
+      const events = provider.stream(chat, target, { signal: attemptSignal, requestId: state.requestId })[Symbol.asyncIterator]();
+      const first: IteratorResult<StreamEvent> = await events.next();
+      if (first.done) throw upstreamProtocolError(provider.name, target.config.id, 'the stream ended before its first event');
+      return { events, first: first.value };
+    },
+  );
+  const outcome: Outcome = { modelId: target.config.id, provider: provider.name, stream: true };
+  state.outcome = outcome;
+  outcome.timeToFirstTokenMs = Math.round(performance.now() - state.startedAt);
+  const guard = outputGuard(context);
+  let first = result.first;
+  let rest: AsyncIterator<StreamEvent> = result.events;
+  if (guard) {
+    const guarded = guard.stream(prepend(result.first, result.events));
+    const head = await guarded.next();
+    if (head.done) throw new InternalError(new Error('guarded stream ended before its first event'));
+    first = head.value;
+    rest = guarded;
+  }
+  const body = sseStream(first, rest, {
+    includeUsage: chat.stream_options?.include_usage === true,
+    onUsage: (usage) => {
+      Object.assign(outcome, costs(context, target, usage));
+    },
+    onError: (error, streamedText) => {
+      // What was streamed before the cut was produced and is accounted for, as an estimate.
+      Object.assign(outcome, costs(context, target, estimateUsage(chat, streamedText)), {
+        streamError: (error as Error).message,
+      });
+    },
+    onClientClose: (streamedText) => {
+      // The answer was produced (and is paid upstream) up to here: account for it, as an estimate.
+      if (!outcome.usage)
+        Object.assign(outcome, costs(context, target, estimateUsage(chat, streamedText)), { streamError: 'client_closed' });
+      clientGone.abort(new Error('client closed the connection'));
+    },
+  });
+  return { statusCode: 200, headers: { ...SSE_HEADERS }, body };
+};
+
+/** `POST /v1/chat/completions`, JSON or SSE. */
+export const chatCompletions = async (context: HandlerContext): Promise<HttpResponse> => {
+  const { chat } = prepare(context);
+  if (chat.stream) return streamChat(context, chat);
+  const { completion } = await completeChat(context);
+  return jsonResponse(200, completion);
+};

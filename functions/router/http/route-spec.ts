@@ -1,0 +1,21 @@
+import type { ZodType } from 'zod';
+import type { ChatRequest } from '#shared/api/chat-request.ts';
+import type { RouterRuntime } from '../runtime.ts';
+import type { Endpoint, RequestState } from './request-state.ts';
+import type { HttpResponse } from './types.ts';
+
+export interface HandlerContext {
+  state: RequestState;
+  runtime: RouterRuntime;
+  /** Aborted when the Lambda is about to time out or the client disconnects. */
+  signal: AbortSignal;
+}
+
+/** One endpoint: how it is matched, who may call it, what body it takes, and what serves it. */
+export interface RouteSpec extends Endpoint {
+  /** JSON body schema; the parsed value lands in `state.body`. */
+  body?: ZodType;
+  /** Inference routes turn their body into a chat request, which is then authorized and routed. */
+  toChatRequest?: (body: unknown, runtime: RouterRuntime) => ChatRequest;
+  handle: (context: HandlerContext) => Promise<HttpResponse>;
+}

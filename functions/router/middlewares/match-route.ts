@@ -1,0 +1,54 @@
+import { InvalidRequestError, MethodNotAllowedError, NotFoundError } from '#shared/errors.ts';
+import type { RouteSpec } from '../http/route-spec.ts';
+import type { RouterMiddleware } from '../http/router-context.ts';
+
+interface CompiledRoute {
+  spec: RouteSpec;
+  pattern: RegExp;
+  params: string[];
+}
+
+const compile = (spec: RouteSpec): CompiledRoute => {
+  const params: string[] = [];
+  // `{name}` matches one segment, `{name+}` the rest of the path (model ids may contain `/`).
+  const source = spec.path.replace(/\{(\w+)(\+?)\}/g, (_match, name: string, greedy: string) => {
+    params.push(name);
+    return greedy ? '(.+)' : '([^/]+)';
+  });
+  return { spec, pattern: new RegExp(`^${source}$`), params };
+};
+
+/** Finds the endpoint for method + path; 404 for unknown paths, 405 (with `allow`) for wrong methods. */
+export const matchRoute = (routes: readonly RouteSpec[]): RouterMiddleware => {
+  const compiled = routes.map(compile);
+  return {
+    before: (request) => {
+      const { state } = request.context;
+      const { method } = state.http;
+      // One trailing slash is tolerated everywhere (and never becomes part of a parameter).
+      const path = state.http.path.length > 1 ? state.http.path.replace(/\/$/, '') : state.http.path;
+      const allowed: string[] = [];
+      for (const route of compiled) {
+        const match = route.pattern.exec(path);
+        if (!match) continue;
+        if (route.spec.method !== method) {
+          allowed.push(route.spec.method);
+          continue;
+        }
+        // The state keeps the endpoint (data); the context keeps the spec with its schema and handler.
+        state.route = { method: route.spec.method, path: route.spec.path, auth: route.spec.auth };
+        request.context.route = route.spec;
+        route.params.forEach((name, index) => {
+          try {
+            state.pathParams[name] = decodeURIComponent(match[index + 1] ?? '');
+          } catch {
+            throw new InvalidRequestError(`The path ${path} has a malformed %-escape.`, { code: 'invalid_path' });
+          }
+        });
+        return;
+      }
+      if (allowed.length > 0) throw new MethodNotAllowedError(method, path, allowed);
+      throw new NotFoundError(`Unknown endpoint ${method} ${path}.`, { code: 'unknown_endpoint' });
+    },
+  };
+};

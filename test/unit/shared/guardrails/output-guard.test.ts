@@ -1,0 +1,111 @@
+import { describe, expect, test } from 'vitest';
+import type { ChatCompletionChunk } from '#shared/api/chat-response.ts';
+import { guardrailPolicySchema } from '#shared/config/guardrails-schema.ts';
+import { compilePolicy } from '#shared/guardrails/compiled-policy.ts';
+import type { GuardrailAction } from '#shared/guardrails/guardrail-action.ts';
+import { createOutputGuard, type OutputGuardInput } from '#shared/guardrails/output-guard.ts';
+import { PlaceholderState } from '#shared/guardrails/redaction.ts';
+import type { StreamEvent } from '#shared/providers/types.ts';
+
+const stateWith = (
+  output: Record<string, unknown>,
+  placeholders?: PlaceholderState,
+): OutputGuardInput & { guardrails: GuardrailAction[] } => {
+  const policy = guardrailPolicySchema.parse({ output });
+  const guardrails: GuardrailAction[] = [];
+  return {
+    policy: { policy, compiled: compilePolicy(policy) },
+    placeholders,
+    jsonContent: false,
+    guardrails,
+    onActions: (actions) => {
+      guardrails.push(...actions);
+    },
+  };
+};
+
+const chunk = (
+  content: string | undefined,
+  finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
+): StreamEvent => ({
+  type: 'chunk',
+  chunk: {
+    id: 'c',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }],
+  },
+});
+
+async function* source(events: StreamEvent[]): AsyncGenerator<StreamEvent> {
+  yield* events;
+}
+
+const collect = async (events: AsyncGenerator<StreamEvent>): Promise<string> => {
+  let text = '';
+  for await (const event of events)
+    if (event.type === 'chunk') for (const choice of event.chunk.choices) text += choice.delta.content ?? '';
+  return text;
+};
+
+describe('createOutputGuard', () => {
+  test('nothing to do means no guard at all (unguarded requests pay nothing)', () => {
+    expect(createOutputGuard(stateWith({}))).toBeUndefined();
+  });
+
+  test.each([1, 2, 3, 7, 64, 1000])(
+    'a value split into %i-character chunks is masked whole, never leaked in pieces',
+    async (size) => {
+      // Prepare
+      const text = 'Reach me at jane.doe@example.com or at 10.1.2.3 today, thanks!';
+      const pieces = text.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g')) ?? [];
+      const guard = createOutputGuard(stateWith({ pii: { email: 'redact', ip_address: 'redact' } }));
+
+      // Act
+      const out = await collect(
+        guard?.stream(source([...pieces.map((piece) => chunk(piece)), chunk(undefined, 'stop')])) ?? source([]),
+      );
+
+      // Assess
+      expect(out).toBe('Reach me at [REDACTED_EMAIL] or at [REDACTED_IP_ADDRESS] today, thanks!');
+    },
+  );
+
+  test('held-back text still goes out when the stream ends with only a usage event', async () => {
+    const guard = createOutputGuard(stateWith({ pii: { email: 'redact' } }));
+    const usage: StreamEvent = {
+      type: 'usage',
+      usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, estimated: false },
+    };
+    expect(await collect(guard?.stream(source([chunk('short answer'), usage])) ?? source([]))).toBe('short answer');
+  });
+
+  test('a blocked kind in a stream throws content_policy', async () => {
+    const guard = createOutputGuard(stateWith({ pii: { payment_card: 'block' } }));
+    await expect(
+      collect(guard?.stream(source([chunk('card 4111 1111 1111 1111'), chunk(undefined, 'stop')])) ?? source([])),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'content_policy',
+      param: 'pii.payment_card',
+    });
+  });
+
+  test('input placeholders are restored in the answer, split or not', async () => {
+    // Prepare
+    const placeholders = new PlaceholderState();
+    const placeholder = placeholders.placeholderFor('email', 'ops@example.org');
+    const guard = createOutputGuard(stateWith({}, placeholders));
+
+    // Act
+    const out = await collect(
+      guard?.stream(
+        source([chunk(`mail ${placeholder.slice(0, 3)}`), chunk(`${placeholder.slice(3)} now`), chunk(undefined, 'stop')]),
+      ) ?? source([]),
+    );
+
+    // Assess
+    expect(out).toBe('mail ops@example.org now');
+  });
+});
