@@ -139,6 +139,8 @@ export const guardInput = (
   }
 
   const capped = maxTokens !== requested;
+  // Unchanged messages keep the original array, so a clean request passes as the same object.
+  if (messages.every((message, index) => message === chat.messages[index])) messages = chat.messages;
   const guarded =
     messages !== chat.messages || capped || toolsChanged
       ? {

@@ -1,6 +1,6 @@
 import type { ProviderName } from '../config/schema.ts';
 import { createAnthropicProvider } from './anthropic.ts';
-import { createBedrockProvider } from './bedrock.ts';
+import { createBedrockProvider } from './bedrock/bedrock-provider.ts';
 import { createMockProvider } from './mock.ts';
 import { createOpenAIProvider } from './openai.ts';
 import type { Provider } from './types.ts';

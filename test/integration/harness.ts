@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { type LocalServer, startLocalServer } from '#local/server.ts';
 import type { ConfigInput } from '#shared/config/schema.ts';
-import { createBedrockProvider } from '#shared/providers/bedrock.ts';
+import { createBedrockProvider } from '#shared/providers/bedrock/bedrock-provider.ts';
 import { FAKE_ANTHROPIC_KEY, type FakeAnthropic, startFakeAnthropic } from '#test/fixtures/fake-anthropic.ts';
 import { type FakeBedrock, startFakeBedrock } from '#test/fixtures/fake-bedrock.ts';
 import { FAKE_LAGO_KEY, type FakeLago, type FakeLagoOptions, startFakeLago } from '#test/fixtures/fake-lago.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ChatRequest, chatRequestSchema } from '../../../shared/api/chat-request.ts';
 import { modelSchema } from '../../../shared/config/schema.ts';
 import { UpstreamError } from '../../../shared/errors.ts';
-import { createBedrockProvider } from '../../../shared/providers/bedrock.ts';
+import { createBedrockProvider } from '../../../shared/providers/bedrock/bedrock-provider.ts';
 import type { ModelTarget, Provider, ProviderCallOptions, StreamEvent } from '../../../shared/providers/types.ts';
 import { type FakeBedrock, startFakeBedrock } from '../../fixtures/fake-bedrock.ts';
 

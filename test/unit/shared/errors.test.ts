@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { AwsServiceError, AwsTimeoutError } from '#shared/aws/aws-json-client.ts';
 import {
   AuthenticationError,
   ConflictError,
@@ -217,5 +218,27 @@ describe('toRouterError', () => {
     // Assess
     expect(error).toBeInstanceOf(RouterError);
     expect(error.name).toBe('PermissionError');
+  });
+
+  test.each([
+    { name: 'an AWS service error', error: new AwsServiceError('ProvisionedThroughputExceededException', 'slow down', 400) },
+    { name: 'an AWS client timeout', error: new AwsTimeoutError('dynamodb GetItem timed out after 50 ms') },
+    { name: 'a refused connection', error: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) },
+  ])('$name of a store is a 503 store_unavailable, not a bug', ({ error }) => {
+    // Act
+    const mapped = toRouterError(error);
+
+    // Assess
+    expect(mapped.statusCode).toBe(503);
+    expect(mapped.code).toBe('store_unavailable');
+    expect(mapped.cause).toBe(error);
+  });
+
+  test('an error that merely says it timed out is still a 500: only the typed errors are dependency failures', () => {
+    // Act
+    const mapped = toRouterError(new Error('parser timed out after 5 ms'));
+
+    // Assess
+    expect(mapped.statusCode).toBe(500);
   });
 });

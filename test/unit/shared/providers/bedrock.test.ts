@@ -3,14 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { type ChatRequest, chatRequestSchema } from '#shared/api/chat-request.ts';
 import { modelSchema } from '#shared/config/schema.ts';
 import { InvalidRequestError, UpstreamError } from '#shared/errors.ts';
-import {
-  fromBedrockError,
-  fromConverseOutput,
-  fromConverseUsage,
-  toConverseInput,
-  toFinishReason,
-  translateConverseStream,
-} from '#shared/providers/bedrock.ts';
+import { fromBedrockError } from '#shared/providers/bedrock/bedrock-errors.ts';
+import { toConverseInput } from '#shared/providers/bedrock/converse-request.ts';
+import { fromConverseOutput, fromConverseUsage, toFinishReason } from '#shared/providers/bedrock/converse-response.ts';
+import { translateConverseStream } from '#shared/providers/bedrock/converse-stream.ts';
 import type { ModelTarget, StreamEvent } from '#shared/providers/types.ts';
 
 const target = (overrides: Record<string, unknown> = {}): ModelTarget => ({
