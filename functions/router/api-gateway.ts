@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { newRequestState } from './http/request-state.ts';
-import type { RouterContext } from './http/router-context.ts';
 import type { HttpRequest, HttpResponse } from './http/types.ts';
+import type { RouterContext } from './middlewares/router-context.ts';
 
 // The thin adapter between API Gateway's REST proxy event and the router's own request shape.
 // Nothing under shared/ sees a Lambda event.

@@ -3,8 +3,6 @@ import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { RouterError } from '#shared/errors.ts';
 import { apiGatewayAdapter } from './api-gateway.ts';
-import type { RouterContext } from './http/router-context.ts';
-import { routes } from './http/routes.ts';
 import type { HttpResponse } from './http/types.ts';
 import { runAfterResponse } from './middlewares/after-response.ts';
 import { authenticate } from './middlewares/authenticate.ts';
@@ -18,6 +16,8 @@ import { publishUsage } from './middlewares/publish-usage.ts';
 import { requestId } from './middlewares/request-id.ts';
 import { responseHeaders } from './middlewares/response-headers.ts';
 import { routeModel } from './middlewares/route-model.ts';
+import type { RouterContext } from './middlewares/router-context.ts';
+import { routes } from './routes.ts';
 import type { RouterRuntime } from './runtime.ts';
 
 /** Time kept back before the Lambda timeout to answer 504 instead of being killed mid-request. */

@@ -44,45 +44,60 @@ export const readImports = (file: string): ImportEdge[] => {
 
 export const sourceFiles = (): string[] => SOURCE_DIRS.flatMap(listSources).map((file) => relative('.', file));
 
-/** Every cycle among project files, each as the list of files on it (Tarjan's strongly connected components). */
-export const findCycles = (files: readonly string[]): string[][] => {
-  const edges = new Map(
-    files.map((file) => [
-      file,
-      readImports(file)
-        .filter((edge) => edge.local)
-        .map((edge) => edge.to),
-    ]),
-  );
+/** Every cycle among project files, each as the list of files on it. */
+export const findCycles = (files: readonly string[]): string[][] =>
+  stronglyConnected(new Map(files.map((file) => [file, readImports(file).flatMap((edge) => (edge.local ? [edge.to] : []))])));
+
+/**
+ * Every cycle among the modules of a layer (`unitOf` names a file's module: its folder, or the
+ * file itself at the layer's top), so that imports run downward between folders, not only files.
+ */
+export const findModuleCycles = (files: readonly string[], unitOf: (file: string) => string | undefined): string[][] => {
+  const edges = new Map<string, string[]>();
+  for (const file of files) {
+    const from = unitOf(file);
+    if (from === undefined) continue;
+    const targets = edges.get(from) ?? [];
+    for (const edge of readImports(file)) {
+      const to = edge.local ? unitOf(edge.to) : undefined;
+      if (to !== undefined && to !== from) targets.push(to);
+    }
+    edges.set(from, targets);
+  }
+  return stronglyConnected(edges);
+};
+
+/** Tarjan's strongly connected components of more than one node (or with a self-edge). */
+const stronglyConnected = (edges: ReadonlyMap<string, readonly string[]>): string[][] => {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
   const onStack = new Set<string>();
   const cycles: string[][] = [];
   let next = 0;
-  const visit = (file: string): void => {
-    index.set(file, next);
-    low.set(file, next);
+  const visit = (node: string): void => {
+    index.set(node, next);
+    low.set(node, next);
     next += 1;
-    stack.push(file);
-    onStack.add(file);
-    for (const to of edges.get(file) ?? []) {
+    stack.push(node);
+    onStack.add(node);
+    for (const to of edges.get(node) ?? []) {
       if (!edges.has(to)) continue;
       if (!index.has(to)) {
         visit(to);
-        low.set(file, Math.min(low.get(file) ?? 0, low.get(to) ?? 0));
-      } else if (onStack.has(to)) low.set(file, Math.min(low.get(file) ?? 0, index.get(to) ?? 0));
+        low.set(node, Math.min(low.get(node) ?? 0, low.get(to) ?? 0));
+      } else if (onStack.has(to)) low.set(node, Math.min(low.get(node) ?? 0, index.get(to) ?? 0));
     }
-    if (low.get(file) !== index.get(file)) return;
+    if (low.get(node) !== index.get(node)) return;
     const component: string[] = [];
     for (;;) {
       const member = stack.pop() as string;
       onStack.delete(member);
       component.push(member);
-      if (member === file) break;
+      if (member === node) break;
     }
-    if (component.length > 1 || (edges.get(file) ?? []).includes(file)) cycles.push(component.sort());
+    if (component.length > 1 || (edges.get(node) ?? []).includes(node)) cycles.push(component.sort());
   };
-  for (const file of files) if (!index.has(file)) visit(file);
+  for (const node of edges.keys()) if (!index.has(node)) visit(node);
   return cycles;
 };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { findCycles, readImports, sourceFiles } from './import-graph.ts';
+import { findCycles, findModuleCycles, readImports, sourceFiles } from './import-graph.ts';
 
 // The layering ARCHITECTURE.md describes, checked on every run so it stays true: imports run
 // downward only (local -> functions -> shared; infra -> shared), a Lambda's app never reaches into
@@ -18,6 +18,16 @@ describe('imports', () => {
 
   test('there is no import cycle, type-only imports included', () => {
     expect(findCycles(files)).toEqual([]);
+  });
+
+  test.each(['shared', 'functions/router'])('the folders of %s/ import one another in one direction only', (layer) => {
+    // A file directly in the layer is its own module; a file in a sub-folder belongs to that folder.
+    const unitOf = (file: string): string | undefined => {
+      if (!file.startsWith(`${layer}/`)) return undefined;
+      const rest = file.slice(layer.length + 1);
+      return `${layer}/${rest.includes('/') ? rest.slice(0, rest.indexOf('/')) : rest}`;
+    };
+    expect(findModuleCycles(files, unitOf)).toEqual([]);
   });
 
   test('shared/ imports only shared/ and packages, never middy or Lambda event types', () => {

@@ -1,8 +1,8 @@
 import { validationError } from '#shared/api/validation.ts';
 import { InvalidRequestError, NotFoundError } from '#shared/errors.ts';
 import { type CreateKeyRequest, listKeysQuerySchema, type UpdateKeyRequest } from '#shared/keys/key-record.ts';
-import type { HandlerContext } from '../http/route-spec.ts';
 import { type HttpResponse, jsonResponse } from '../http/types.ts';
+import type { HandlerContext } from '../route-spec.ts';
 
 /** A key may only name plans and models the config defines: a typo must not silently mean "no limits". */
 const checkReferences = (

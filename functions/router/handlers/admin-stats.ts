@@ -1,5 +1,5 @@
-import type { HandlerContext } from '../http/route-spec.ts';
 import { type HttpResponse, jsonResponse } from '../http/types.ts';
+import type { HandlerContext } from '../route-spec.ts';
 
 /** `GET /admin/stats`: this instance's counters, key cache, circuit breakers and recent requests by model. */
 export const adminStats = async ({ runtime }: HandlerContext): Promise<HttpResponse> => {

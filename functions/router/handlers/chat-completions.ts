@@ -9,9 +9,9 @@ import { upstreamProtocolError } from '#shared/providers/upstream-errors.ts';
 import { type FallbackResult, runWithFallback } from '#shared/resilience/run-with-fallback.ts';
 import { estimateUsage } from '#shared/tokens/estimate-tokens.ts';
 import type { Outcome } from '../http/request-state.ts';
-import type { HandlerContext } from '../http/route-spec.ts';
 import { SSE_HEADERS, sseStream } from '../http/sse-stream.ts';
 import { type HttpResponse, jsonResponse } from '../http/types.ts';
+import type { HandlerContext } from '../route-spec.ts';
 
 async function* prepend(first: StreamEvent, rest: AsyncIterator<StreamEvent>): AsyncGenerator<StreamEvent> {
   try {

@@ -1,8 +1,8 @@
 import { NotFoundError } from '#shared/errors.ts';
 import { keyAllows } from '#shared/keys/key-access.ts';
 import { clientKey } from '../http/request-state.ts';
-import type { HandlerContext } from '../http/route-spec.ts';
 import { type HttpResponse, jsonResponse } from '../http/types.ts';
+import type { HandlerContext } from '../route-spec.ts';
 import type { RouterRuntime } from '../runtime.ts';
 
 /** A fixed `created` so listings are stable (OpenAI's field; the config has no creation dates). */

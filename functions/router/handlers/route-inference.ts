@@ -1,8 +1,8 @@
 import type { ChatRequest } from '#shared/api/chat-request.ts';
 import { toOpenAIUsage } from '#shared/api/chat-response.ts';
 import type { RouteInferenceRequest } from '#shared/api/route-inference-request.ts';
-import type { HandlerContext } from '../http/route-spec.ts';
 import { type HttpResponse, jsonResponse } from '../http/types.ts';
+import type { HandlerContext } from '../route-spec.ts';
 import type { RouterRuntime } from '../runtime.ts';
 import { completeChat } from './chat-completions.ts';
 

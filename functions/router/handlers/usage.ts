@@ -4,8 +4,8 @@ import { InvalidRequestError } from '#shared/errors.ts';
 import type { UsageRow } from '#shared/metering/usage-store.ts';
 import { microsToUsd } from '#shared/pricing/cost.ts';
 import { clientKey } from '../http/request-state.ts';
-import type { HandlerContext } from '../http/route-spec.ts';
 import { type HttpResponse, jsonResponse } from '../http/types.ts';
+import type { HandlerContext } from '../route-spec.ts';
 
 const day = z
   .string()

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import type { RouterContext } from '../http/router-context.ts';
+import type { RouterContext } from './router-context.ts';
 
 /**
  * A middy `requestEnd` plugin hook: runs each request's deferred work (usage events, the access

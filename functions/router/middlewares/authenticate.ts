@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { AuthenticationError } from '#shared/errors.ts';
 import { hashApiKey, readPresentedKey } from '#shared/keys/api-key.ts';
-import type { RouterMiddleware } from '../http/router-context.ts';
 import type { RouterRuntime } from '../runtime.ts';
+import type { RouterMiddleware } from './router-context.ts';
 
 const sameHash = (a: string, b: string): boolean => timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 

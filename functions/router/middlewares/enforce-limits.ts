@@ -4,8 +4,8 @@ import { type Admission, admit, reconcile } from '#shared/limits/admission.ts';
 import { resolveLimits } from '#shared/limits/resolve-limits.ts';
 import { costMicros } from '#shared/pricing/cost.ts';
 import { clientKey } from '../http/request-state.ts';
-import type { RouterMiddleware } from '../http/router-context.ts';
 import type { RouterRuntime } from '../runtime.ts';
+import type { RouterMiddleware } from './router-context.ts';
 
 /**
  * Admission for inference routes: reserves the request's estimated tokens and spend in every

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { toOpenAIError } from '#shared/errors.ts';
-import type { RouterMiddleware } from '../http/router-context.ts';
 import { jsonResponse } from '../http/types.ts';
+import type { RouterMiddleware } from './router-context.ts';
 
 /**
  * The one place errors become HTTP: OpenAI's error JSON with the error's status and headers.

@@ -5,8 +5,8 @@ import { formatActions } from '#shared/guardrails/guardrail-action.ts';
 import { guardInput as applyInputPolicy } from '#shared/guardrails/input-guard.ts';
 import { selectPolicy } from '#shared/guardrails/select-policy.ts';
 import { clientKey } from '../http/request-state.ts';
-import type { RouterMiddleware } from '../http/router-context.ts';
 import type { RouterRuntime } from '../runtime.ts';
+import type { RouterMiddleware } from './router-context.ts';
 
 /**
  * Input guardrails for inference routes (the rules are in shared/guardrails/input-guard.ts): picks

@@ -1,7 +1,7 @@
-import type { RouterMiddleware, RouterRequest } from '../http/router-context.ts';
 import { emitRequestMetrics } from '../observability/request-metrics.ts';
 import { summarizeRequest } from '../observability/summarize-request.ts';
 import type { RouterRuntime } from '../runtime.ts';
+import type { RouterMiddleware, RouterRequest } from './router-context.ts';
 
 /**
  * After the last byte: one structured log line per request (Powertools Logger; no prompt text

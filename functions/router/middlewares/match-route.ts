@@ -1,6 +1,6 @@
 import { InvalidRequestError, MethodNotAllowedError, NotFoundError } from '#shared/errors.ts';
-import type { RouteSpec } from '../http/route-spec.ts';
-import type { RouterMiddleware } from '../http/router-context.ts';
+import type { RouteSpec } from '../route-spec.ts';
+import type { RouterMiddleware } from './router-context.ts';
 
 interface CompiledRoute {
   spec: RouteSpec;

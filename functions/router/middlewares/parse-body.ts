@@ -1,7 +1,7 @@
 import { validationError } from '#shared/api/validation.ts';
 import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '#shared/errors.ts';
-import type { RouterMiddleware } from '../http/router-context.ts';
 import type { RouterRuntime } from '../runtime.ts';
+import type { RouterMiddleware } from './router-context.ts';
 
 /**
  * Size check, JSON parse and schema validation of the body, for routes that declare a schema.

@@ -1,7 +1,7 @@
 import { buildUsageEvent } from '../build-usage-event.ts';
 import { clientKey } from '../http/request-state.ts';
-import type { RouterMiddleware } from '../http/router-context.ts';
 import type { RouterRuntime } from '../runtime.ts';
+import type { RouterMiddleware } from './router-context.ts';
 
 /**
  * One usage event per inference request, served or failed, published after the last byte went

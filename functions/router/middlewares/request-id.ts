@@ -1,4 +1,4 @@
-import type { RouterMiddleware } from '../http/router-context.ts';
+import type { RouterMiddleware } from './router-context.ts';
 
 /**
  * Puts `x-request-id` on every response, errors included. The id itself is chosen by the

@@ -1,5 +1,5 @@
 import { servedByFallback, servingModel, upstreamCalls } from '../http/request-state.ts';
-import type { RouterMiddleware, RouterRequest } from '../http/router-context.ts';
+import type { RouterMiddleware, RouterRequest } from './router-context.ts';
 
 const formatUsageHeader = (usage: {
   promptTokens: number;

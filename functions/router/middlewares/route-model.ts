@@ -2,7 +2,7 @@ import { PermissionError } from '#shared/errors.ts';
 import { keyAllows } from '#shared/keys/key-access.ts';
 import { type ModelRouter, unknownModelError } from '#shared/routing/model-router.ts';
 import { clientKey } from '../http/request-state.ts';
-import type { RouterMiddleware } from '../http/router-context.ts';
+import type { RouterMiddleware } from './router-context.ts';
 
 /**
  * For inference routes: checks the requested model exists and the key may use it, then asks the

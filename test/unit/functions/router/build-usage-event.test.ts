@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildUsageEvent, type UsageEventContext } from '#functions/router/build-usage-event.ts';
 import { newRequestState, type Outcome, type RequestState } from '#functions/router/http/request-state.ts';
-import { routes } from '#functions/router/http/routes.ts';
+import { routes } from '#functions/router/routes.ts';
 import { type ChatRequest, chatRequestSchema } from '#shared/api/chat-request.ts';
 import { parseConfig } from '#shared/config/load-config.ts';
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { adminUsage, tenantUsage } from '#functions/router/handlers/usage.ts';
 import { newRequestState, type Principal } from '#functions/router/http/request-state.ts';
-import type { HandlerContext } from '#functions/router/http/route-spec.ts';
+import type { HandlerContext } from '#functions/router/route-spec.ts';
 import type { RouterRuntime } from '#functions/router/runtime.ts';
 import { RouterError } from '#shared/errors.ts';
 import type { KeyRecord } from '#shared/keys/key-record.ts';

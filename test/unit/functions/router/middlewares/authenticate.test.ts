@@ -1,7 +1,7 @@
 import { describe, expect, test, vi } from 'vitest';
-import type { RouteSpec } from '#functions/router/http/route-spec.ts';
 import { jsonResponse } from '#functions/router/http/types.ts';
 import { authenticate } from '#functions/router/middlewares/authenticate.ts';
+import type { RouteSpec } from '#functions/router/route-spec.ts';
 import { hashApiKey } from '#shared/keys/api-key.ts';
 import { KeyCache } from '#shared/keys/key-cache.ts';
 import type { KeyRecord } from '#shared/keys/key-record.ts';

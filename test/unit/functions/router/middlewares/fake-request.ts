@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { newRequestState, type RequestState } from '#functions/router/http/request-state.ts';
-import type { RouterMiddleware, RouterRequest } from '#functions/router/http/router-context.ts';
 import type { HttpRequest } from '#functions/router/http/types.ts';
+import type { RouterMiddleware, RouterRequest } from '#functions/router/middlewares/router-context.ts';
 import { RouterError } from '#shared/errors.ts';
 
 // What middy hands a middleware, reduced to what the router's middlewares read.

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import type { RouteSpec } from '#functions/router/http/route-spec.ts';
-import { routes } from '#functions/router/http/routes.ts';
 import { jsonResponse } from '#functions/router/http/types.ts';
 import { matchRoute } from '#functions/router/middlewares/match-route.ts';
+import type { RouteSpec } from '#functions/router/route-spec.ts';
+import { routes } from '#functions/router/routes.ts';
 import { toOpenAIError } from '#shared/errors.ts';
 import { fakeRequest, httpRequest, routerErrorOf, runBefore } from './fake-request.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, test, vi } from 'vitest';
 import { z } from 'zod';
-import type { RouteSpec } from '#functions/router/http/route-spec.ts';
 import { jsonResponse } from '#functions/router/http/types.ts';
 import { parseBody } from '#functions/router/middlewares/parse-body.ts';
+import type { RouteSpec } from '#functions/router/route-spec.ts';
 import type { RouterRuntime } from '#functions/router/runtime.ts';
 import type { ChatRequest } from '#shared/api/chat-request.ts';
 import { chatRequestSchema } from '#shared/api/chat-request.ts';

@@ -2,13 +2,13 @@ import type { ChatRequest } from '#shared/api/chat-request.ts';
 import { chatRequestSchema } from '#shared/api/chat-request.ts';
 import { routeInferenceRequestSchema } from '#shared/api/route-inference-request.ts';
 import { createKeyRequestSchema, updateKeyRequestSchema } from '#shared/keys/key-record.ts';
-import { createKey, getKey, listKeys, revokeKey, updateKey } from '../handlers/admin-keys.ts';
-import { adminStats } from '../handlers/admin-stats.ts';
-import { chatCompletions } from '../handlers/chat-completions.ts';
-import { health } from '../handlers/health.ts';
-import { listModels, retrieveModel } from '../handlers/models.ts';
-import { routeInference, routeInferenceToChat } from '../handlers/route-inference.ts';
-import { adminUsage, tenantUsage } from '../handlers/usage.ts';
+import { createKey, getKey, listKeys, revokeKey, updateKey } from './handlers/admin-keys.ts';
+import { adminStats } from './handlers/admin-stats.ts';
+import { chatCompletions } from './handlers/chat-completions.ts';
+import { health } from './handlers/health.ts';
+import { listModels, retrieveModel } from './handlers/models.ts';
+import { routeInference, routeInferenceToChat } from './handlers/route-inference.ts';
+import { adminUsage, tenantUsage } from './handlers/usage.ts';
 import type { RouteSpec } from './route-spec.ts';
 
 /** Every endpoint of the router, in one table: the registry the middlewares consult. */

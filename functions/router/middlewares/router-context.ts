@@ -1,8 +1,8 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { RequestState } from './request-state.ts';
-import type { RouteSpec } from './route-spec.ts';
-import type { HttpResponse } from './types.ts';
+import type { RequestState } from '../http/request-state.ts';
+import type { HttpResponse } from '../http/types.ts';
+import type { RouteSpec } from '../route-spec.ts';
 
 /** The Lambda context as the router's middlewares see it: the request's state and, once matched, its route. */
 export interface RouterContext extends Context {

@@ -1,8 +1,8 @@
 import type { ZodType } from 'zod';
 import type { ChatRequest } from '#shared/api/chat-request.ts';
-import type { RouterRuntime } from '../runtime.ts';
-import type { Endpoint, RequestState } from './request-state.ts';
-import type { HttpResponse } from './types.ts';
+import type { Endpoint, RequestState } from './http/request-state.ts';
+import type { HttpResponse } from './http/types.ts';
+import type { RouterRuntime } from './runtime.ts';
 
 export interface HandlerContext {
   state: RequestState;
