@@ -35,9 +35,8 @@ export const matchRoute = (routes: readonly RouteSpec[]): RouterMiddleware => {
           allowed.push(route.spec.method);
           continue;
         }
-        // The state keeps the endpoint (data); the context keeps the spec with its schema and handler.
-        state.route = { method: route.spec.method, path: route.spec.path, auth: route.spec.auth };
-        request.context.route = route.spec;
+        // Middlewares read the endpoint from the state; the schema and handler from the context.
+        state.route = request.context.route = route.spec;
         route.params.forEach((name, index) => {
           try {
             state.pathParams[name] = decodeURIComponent(match[index + 1] ?? '');
