@@ -1,0 +1,241 @@
+// The sources of the routing corpus: which public dataset, at which commit, under which licence,
+// and how rows are chosen. A row's label is its source's label, never a judgement about the row.
+// Every licence below was read from the named file at the pinned commit.
+
+export type Label = 'strong' | 'cheap';
+
+export interface Source {
+  /** Also the output file name: `<out>/<id>.jsonl`. */
+  id: string;
+  label: Label;
+  /** GitHub owner/name. */
+  repo: string;
+  /** The commit every file is read at (40 hex). */
+  commit: string;
+  /** Files, or folders ending in '/', read at `commit`. */
+  paths: readonly string[];
+  /** When set, a listed file is used only if its path matches this regular expression. */
+  pathPattern?: string;
+  /** SPDX expression of the data's licence. */
+  licence: string;
+  /** Where, at `commit`, that licence is stated (`other/repo:path` when stated upstream). */
+  licenceFile: string;
+  /** How rows are selected and labelled. */
+  selection: string;
+  /** At most this many rows from the source. */
+  cap: number;
+  /** At most this many rows from one group (task, language, story, category...). */
+  groupCap?: number;
+}
+
+const bbhTasks = [
+  'causal_judgement',
+  'disambiguation_qa',
+  'dyck_languages',
+  'formal_fallacies',
+  'geometric_shapes',
+  'logical_deduction_five_objects',
+  'logical_deduction_seven_objects',
+  'movie_recommendation',
+  'multistep_arithmetic_two',
+  'ruin_names',
+  'salient_translation_error_detection',
+  'tracking_shuffled_objects_five_objects',
+  'tracking_shuffled_objects_seven_objects',
+  'word_sorting',
+];
+
+const xquadLanguages = ['ar', 'de', 'el', 'en', 'es', 'hi', 'ro', 'ru', 'th', 'tr', 'vi', 'zh'];
+
+const sgdTrainFiles = Array.from({ length: 30 }, (_, i) => `train/dialogues_${String(i + 1).padStart(3, '0')}.json`);
+
+export const sources: readonly Source[] = [
+  // ---- strong ----
+  {
+    id: 'math-l45',
+    label: 'strong',
+    repo: 'aiwaves-cn/agents',
+    commit: 'e8c4e3c2d19739d3dff59e577d1c97090cc15f59',
+    paths: ['src/agents/datasets/data/math/train/'],
+    pathPattern: '\\.json$',
+    licence: 'MIT',
+    licenceFile:
+      'hendrycks/math:LICENSE (MIT, the MATH dataset); carried unmodified in aiwaves-cn/agents (Apache-2.0, LICENSE), see its data/math/README.txt',
+    selection:
+      'MATH (Hendrycks et al.) TRAIN split only, problems with level "Level 4" or "Level 5", all 7 subjects; problem text only',
+    cap: 2000,
+  },
+  {
+    id: 'bbh-hard',
+    label: 'strong',
+    repo: 'suzgunmirac/BIG-Bench-Hard',
+    commit: '9ee07bd481feebf959a6b59d61ea57bdcf30964d',
+    paths: bbhTasks.map((task) => `bbh/${task}.json`),
+    licence: 'MIT',
+    licenceFile: 'LICENSE',
+    selection:
+      'BIG-Bench Hard, the 14 tasks where CoT models scored lowest (easy ones like sports/navigate/web_of_lies left out); task input only, no exemplars',
+    cap: 2000,
+    groupCap: 150,
+  },
+  {
+    id: 'bbeh',
+    label: 'strong',
+    repo: 'google-deepmind/bbeh',
+    commit: '80d12ca916b7158f22293fcf3144f4d3d854d4be',
+    paths: ['bbeh/benchmark_tasks/'],
+    pathPattern: '/task\\.json$',
+    licence: 'CC-BY-4.0',
+    licenceFile: 'README.md ("All other materials are licensed under ... CC-BY"; code Apache-2.0, LICENSE)',
+    selection: 'BIG-Bench Extra Hard, all 23 tasks; task input only',
+    cap: 2000,
+    groupCap: 90,
+  },
+  {
+    id: 'theoremqa',
+    label: 'strong',
+    repo: 'wenhuchen/TheoremQA',
+    commit: '585c960f647b3cae8b37ff71fd9dac45ce4b4e91',
+    paths: ['theoremqa_test.json'],
+    licence: 'MIT',
+    licenceFile: 'LICENSE',
+    selection: 'TheoremQA, every question without a picture; question text only',
+    cap: 2000,
+  },
+  {
+    id: 'agieval-lsat',
+    label: 'strong',
+    repo: 'ruixiangcui/AGIEval',
+    commit: '5c77d073fda993f1652eaae3cf5d04cc5fd21d40',
+    paths: ['data/v1/lsat-ar.jsonl', 'data/v1/lsat-lr.jsonl', 'data/v1/lsat-rc.jsonl'],
+    licence: 'MIT',
+    licenceFile: 'data/v1/LICENSE (LSAT section: MIT, from zhongwanjun/AR-LSAT)',
+    selection: 'AGIEval LSAT analytical reasoning, logical reasoning and reading comprehension; passage + question + options',
+    cap: 2000,
+  },
+  {
+    id: 'agieval-math',
+    label: 'strong',
+    repo: 'ruixiangcui/AGIEval',
+    commit: '5c77d073fda993f1652eaae3cf5d04cc5fd21d40',
+    paths: ['data/v1/aqua-rat.jsonl', 'data/v1/gaokao-mathqa.jsonl', 'data/v1/gaokao-mathcloze.jsonl'],
+    licence: 'MIT AND Apache-2.0',
+    licenceFile: 'data/v1/LICENSE (Gaokao: MIT; AQuA-RAT: Apache-2.0)',
+    selection: 'AGIEval AQuA-RAT (GMAT/GRE algebra) and Gaokao maths (Chinese, MCQ and cloze); question + options',
+    cap: 2000,
+  },
+  {
+    id: 'scibench',
+    label: 'strong',
+    repo: 'mandyyyyii/scibench',
+    commit: 'e14e0ca3d3db0f02928a18d435b9c3d15656a7c5',
+    paths: ['dataset/original/'],
+    pathPattern: '^dataset/original/[a-z]+\\.json$',
+    licence: 'MIT',
+    licenceFile: 'LICENSE',
+    selection:
+      'SciBench college textbook problems (physics, chemistry, maths), all 10 text-only sets; problem + unit of the answer',
+    cap: 2000,
+  },
+  {
+    id: 'codejam',
+    label: 'strong',
+    repo: 'google/coding-competitions-archive',
+    commit: '87385db7dbd81b281225412b8ad496334536d016',
+    paths: ['codejam/'],
+    pathPattern: '^codejam/\\d{4}/(?!qualification_round/)[^/]+/[^/]+/problem_statement/problem\\.html$',
+    licence: 'Apache-2.0',
+    licenceFile: 'LICENSE',
+    selection:
+      'Google Code Jam statements from Round 1A/1B/1C, 2, 3, semifinals and finals (qualification rounds left out); HTML to plain text',
+    cap: 2000,
+  },
+  // ---- cheap ----
+  {
+    id: 'xquad',
+    label: 'cheap',
+    repo: 'google-deepmind/xquad',
+    commit: '7d30520c717524000f0d9d2f9c10a069acd9d285',
+    paths: xquadLanguages.map((lang) => `xquad.${lang}.json`),
+    licence: 'CC-BY-SA-4.0',
+    licenceFile: 'README.md (License section) and CC-BY-SA4.0.txt',
+    selection:
+      'XQuAD extractive QA, 12 languages: the question with its Wikipedia paragraph, half the time widened to a seeded 1.5-8 KB stretch of the article',
+    cap: 2000,
+    groupCap: 167,
+  },
+  {
+    id: 'sgd-dialogues',
+    label: 'cheap',
+    repo: 'google-research-datasets/dstc8-schema-guided-dialogue',
+    commit: 'e852981ae34990f4358979625854259302feaa78',
+    paths: sgdTrainFiles,
+    licence: 'CC-BY-SA-4.0',
+    licenceFile: 'README.md (License section) and LICENSE.txt',
+    selection:
+      'Schema-Guided Dialogue train dialogues 001-030 (task-oriented booking/search chats); multi-turn, cut after a seeded user turn',
+    cap: 1300,
+    groupCap: 150,
+  },
+  {
+    id: 'nq-open',
+    label: 'cheap',
+    repo: 'google-research-datasets/natural-questions',
+    commit: 'fb26a3073b1fe636c97302890a27b491d6530130',
+    paths: ['nq_open/NQ-open.dev.jsonl'],
+    licence: 'CC-BY-SA-3.0',
+    licenceFile: 'nq_open/README.md ("All of the Natural Questions data is released under the CC BY-SA 3.0 license")',
+    selection: 'NQ-open dev questions (real Google search queries with short factual answers); question only',
+    cap: 1200,
+  },
+  {
+    id: 'opentriviaqa',
+    label: 'cheap',
+    repo: 'uberspot/OpenTriviaQA',
+    commit: 'dd31530bfbb19f9505b160b89c9df4b1127e3c70',
+    paths: ['categories/'],
+    pathPattern: '^categories/(?!(?:brain-teasers|newest|rated)$)[a-z-]+$',
+    licence: 'CC-BY-SA-4.0',
+    licenceFile: 'README.md (License section) and LICENSE',
+    selection:
+      'OpenTriviaQA multiple-choice trivia, topical categories (brain-teasers and the newest/rated mixes left out); question + seeded option layout',
+    cap: 1200,
+    groupCap: 100,
+  },
+  {
+    id: 'scitldr',
+    label: 'cheap',
+    repo: 'allenai/scitldr',
+    commit: '5ccad9c00a60ad75c9e04abf7f27d0f53f983b20',
+    paths: ['SciTLDR-Data/SciTLDR-A/train.jsonl', 'SciTLDR-Data/SciTLDR-A/dev.jsonl'],
+    licence: 'Apache-2.0',
+    licenceFile: 'LICENSE',
+    selection: 'SciTLDR-A train+dev abstracts with a seeded one-sentence-summary request (summarisation of a provided text)',
+    cap: 1300,
+  },
+  {
+    id: 'fairytaleqa',
+    label: 'cheap',
+    repo: 'uci-soe/FairytaleQAData',
+    commit: 'a24ddc17364666b7c13a425b9970c87368b03417',
+    paths: ['data-by-train-split/questions/train/', 'data-by-train-split/section-stories/train/'],
+    pathPattern: '\\.csv$',
+    licence: 'Apache-2.0',
+    licenceFile: 'LICENSE',
+    selection:
+      'FairytaleQA train split (K-8 narrative comprehension): the cited story sections widened to a seeded 0.8-9 KB window, + question',
+    cap: 2000,
+    groupCap: 10,
+  },
+  {
+    id: 'gsm8k-train',
+    label: 'cheap',
+    repo: 'openai/grade-school-math',
+    commit: '3101c7d5072418e28b9008a6636bde82a006892c',
+    paths: ['grade_school_math/data/train.jsonl'],
+    licence: 'MIT',
+    licenceFile: 'LICENSE',
+    selection: 'GSM8K TRAIN split only (the test split is never read); grade-school word problem text only',
+    cap: 700,
+  },
+];
