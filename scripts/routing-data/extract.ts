@@ -138,6 +138,116 @@ const window = (parts: readonly string[], first: number, last: number, target: n
     .join('\n\n');
 };
 
+/** doocs/leetcode README_EN.md: front matter (difficulty, tags), title line, HTML statement between markers. */
+interface LeetCodeProblem {
+  difficulty: string;
+  tags: string[];
+  title: string;
+  statement: string;
+}
+
+const parseLeetCode = (markdown: string): LeetCodeProblem | undefined => {
+  const front = /^---\n([\s\S]*?)\n---/.exec(markdown)?.[1];
+  const body = /<!-- description:start -->([\s\S]*?)<!-- description:end -->/.exec(markdown)?.[1];
+  if (front === undefined || body === undefined) return undefined;
+  const difficulty = /^difficulty: *(\w+)/m.exec(front)?.[1] ?? '';
+  const tags = [...front.matchAll(/^\s+- (.+)$/gm)].map((m) => (m[1] ?? '').trim());
+  // "# [4. Median of Two Sorted Arrays](https://leetcode.com/...)" -> "4. Median of Two Sorted Arrays"
+  const title = /^# \[(.+?)\]\(/m.exec(markdown)?.[1]?.trim() ?? '';
+  // Zero-width spaces sprinkled in some statements are invisible noise.
+  return { difficulty, tags, title, statement: clean(htmlToText(body).replace(/\u200b|\u200c|\u200d|\ufeff/g, '')) };
+};
+
+const leetCodeGroup = (tags: readonly string[]): string => {
+  for (const special of ['Database', 'JavaScript', 'TypeScript', 'Shell', 'Concurrency', 'Pandas']) {
+    if (tags.includes(special)) return special.toLowerCase();
+  }
+  return 'algorithms';
+};
+
+const codeLanguages = ['Python', 'C++', 'Java', 'JavaScript', 'TypeScript', 'Go', 'Rust', 'C#'];
+
+// The same phrasings for every difficulty, so the wording says nothing about the label.
+const leetCodeTemplates = [
+  (p: LeetCodeProblem, _lang: string) => p.statement,
+  (p: LeetCodeProblem, _lang: string) => `${p.title}\n\n${p.statement}`,
+  (p: LeetCodeProblem, lang: string) => `${p.statement}\n\nSolve this in ${lang}.`,
+  (p: LeetCodeProblem, lang: string) =>
+    `Can you help me with this coding problem? I'd like a ${lang} solution.\n\n${p.statement}`,
+];
+
+/** LeetCode problems of one difficulty from doocs/leetcode (solution/ and lcci/). */
+const leetCode =
+  (difficulty: 'Easy' | 'Hard'): Extractor =>
+  (ctx) =>
+    ctx.paths.flatMap((path) => {
+      const problem = parseLeetCode(text(ctx, path).replace(/\r\n?/g, '\n'));
+      if (!problem || problem.difficulty !== difficulty || problem.statement === '') return [];
+      const group = leetCodeGroup(problem.tags);
+      const lang =
+        group === 'algorithms' ? pick(ctx.rng, codeLanguages) : group === 'database' ? 'SQL' : 'the language it asks for';
+      return [{ group, messages: user(pick(ctx.rng, leetCodeTemplates)(problem, lang)) }];
+    });
+
+const mbppTemplates = [
+  (task: string, _tests: string[]) => task,
+  (task: string, tests: string[]) => `${task} Your code should pass these tests:\n\n${tests.join('\n')}`,
+  (task: string, tests: string[]) => `${task}\nFor example: ${tests[0] ?? ''}`,
+  (task: string, _tests: string[]) => `In Python: ${task.charAt(0).toLowerCase()}${task.slice(1)}`,
+];
+
+const exercismTemplates = [
+  (doc: string, stub: string) =>
+    `${doc}\n\n${stub ? `Here's the starting code:\n\n\`\`\`python\n${stub}\n\`\`\`` : 'Write it in Python.'}`,
+  (doc: string, _stub: string) => `Can you help me solve this Python exercise?\n\n${doc}`,
+  (doc: string, _stub: string) => `${doc}\n\nPlease write a Python solution.`,
+];
+
+/** Exercism's markdown minus the top-level "# Instructions" / "# Introduction" headings and admonition fences. */
+const exercismDoc = (markdown: string): string =>
+  clean(markdown.replace(/^# (Instructions|Introduction)\s*$/gim, '').replace(/^~~~~(exercism\/\w+)?\s*$/gm, ''));
+
+/** "name[The Eagle], eatType[coffee shop], ..." -> [["name", "The Eagle"], ...] */
+const parseMeaningRepresentation = (mr: string): [string, string][] =>
+  [...mr.matchAll(/([A-Za-z ]+)\[([^\]]*)\]/g)].map((m) => [(m[1] ?? '').trim(), (m[2] ?? '').trim()]);
+
+const e2eTemplates = [
+  (mr: string, _fields: [string, string][]) => `Write a short description of a restaurant from these attributes:\n${mr}`,
+  (_mr: string, fields: [string, string][]) =>
+    `Turn this into one or two natural sentences for a restaurant listing:\n${fields.map(([k, v]) => `- ${k}: ${v}`).join('\n')}`,
+  (mr: string, _fields: [string, string][]) => `${mr}\n\nDescribe this place in a sentence.`,
+  (_mr: string, fields: [string, string][]) =>
+    `Write a one-sentence blurb about ${fields.find(([k]) => k === 'name')?.[1] ?? 'this restaurant'} using: ${fields
+      .filter(([k]) => k !== 'name')
+      .map(([k, v]) => `${k} = ${v}`)
+      .join('; ')}`,
+];
+
+const commonGenTemplates = [
+  (words: string[]) => `Write a sentence using all of these words: ${words.join(', ')}.`,
+  (words: string[]) => `Make a short, everyday sentence that includes the words "${words.join('", "')}".`,
+  (words: string[]) => `Concepts: ${words.join(', ')}\nWrite one sentence describing a scene with all of them.`,
+  (words: string[]) => `Can you write a simple sentence with ${words.slice(0, -1).join(', ')} and ${words.at(-1) ?? ''}?`,
+];
+
+/** SNLI's tokenised text ("packages ." / "do n't") back to ordinary spacing. */
+const detokenize = (s: string): string =>
+  s
+    .trim()
+    .replace(/ ([.,!?;:%)\]}]|n't|'s|'re|'ve|'ll|'d|'m)(?=\s|$)/g, '$1')
+    .replace(/([([{$]) /g, '$1')
+    .replace(/ ' /g, "' ")
+    .replace(/`` | ''/g, '"');
+
+const nliTemplates = [
+  (p: string, h: string) =>
+    `Premise: ${p}\nHypothesis: ${h}\n\nDoes the premise entail the hypothesis, contradict it, or neither?`,
+  (p: string, h: string) => `If "${p}" is true, is it also true that "${h}"? Answer yes, no, or can't tell.`,
+  (p: string, h: string) =>
+    `Sentence A: ${p}\nSentence B: ${h}\nClassify the relation between A and B as entailment, neutral, or contradiction.`,
+  (p: string, h: string) => `${p}\n\nBased on the sentence above, can we conclude that "${h}"?`,
+];
+
 export const extractors: Record<string, Extractor> = {
   'math-l45': (ctx) =>
     ctx.paths.flatMap((path) => {
@@ -286,4 +396,110 @@ export const extractors: Record<string, Extractor> = {
         .filter(isObject)
         .map((row) => ({ group: 'gsm8k', messages: user(str(row, 'question')) })),
     ),
+
+  'leetcode-hard': leetCode('Hard'),
+
+  'leetcode-easy': leetCode('Easy'),
+
+  mbpp: (ctx) =>
+    ctx.paths.flatMap((path) =>
+      jsonLines(ctx, path)
+        .filter(isObject)
+        .map((row) => {
+          const tests = list(row.test_list).filter((t): t is string => typeof t === 'string');
+          return { group: 'mbpp', messages: user(pick(ctx.rng, mbppTemplates)(str(row, 'text').trim(), tests)) };
+        }),
+    ),
+
+  'exercism-easy': (ctx) => {
+    const config = json(ctx, 'config.json');
+    const exercises = isObject(config) && isObject(config.exercises) ? objects(config.exercises.practice) : [];
+    const read = (path: string) => (ctx.paths.includes(path) ? text(ctx, path) : '');
+    return exercises.flatMap((exercise) => {
+      const slug = str(exercise, 'slug');
+      const difficulty = exercise.difficulty;
+      if (typeof difficulty !== 'number' || difficulty > 3 || str(exercise, 'status') === 'deprecated') return [];
+      const dir = `exercises/practice/${slug}`;
+      // The track's instructions.append.md is about Exercism's test harness, not the task: left out.
+      const doc = ['introduction.md', 'instructions.md']
+        .map((name) => exercismDoc(read(`${dir}/.docs/${name}`)))
+        .filter((part) => part !== '')
+        .join('\n\n');
+      if (!ctx.paths.includes(`${dir}/.docs/instructions.md`) || doc === '') return [];
+      const meta = ctx.paths.includes(`${dir}/.meta/config.json`) ? json(ctx, `${dir}/.meta/config.json`) : {};
+      const files = isObject(meta) && isObject(meta.files) ? list(meta.files.solution) : [];
+      const stub = files
+        .filter((f): f is string => typeof f === 'string')
+        .map((f) => clean(read(`${dir}/${f}`)))
+        .filter((code) => code !== '')
+        .join('\n\n');
+      return [{ group: slug, messages: user(pick(ctx.rng, exercismTemplates)(doc, stub)) }];
+    });
+  },
+
+  'e2e-nlg': (ctx) => {
+    // Several human references share one meaning representation: one candidate per distinct MR.
+    const seen = new Set<string>();
+    return ctx.paths.flatMap((path) =>
+      parseCsvRecords(text(ctx, path)).flatMap((row) => {
+        const mr = (row.mr ?? row.MR ?? '').trim();
+        if (mr === '' || seen.has(mr)) return [];
+        seen.add(mr);
+        const fields = parseMeaningRepresentation(mr);
+        if (fields.length === 0) return [];
+        return [{ group: basename(path, '.csv'), messages: user(pick(ctx.rng, e2eTemplates)(mr, fields)) }];
+      }),
+    );
+  },
+
+  clinc150: (ctx) =>
+    ctx.paths.flatMap((path) => {
+      const data = json(ctx, path);
+      if (!isObject(data)) return [];
+      // Every split (in-scope and out-of-scope queries), in the file's key order.
+      return Object.values(data).flatMap((split) =>
+        list(split).flatMap((pair) => {
+          const [query, intent] = list(pair);
+          return typeof query === 'string' && typeof intent === 'string' ? [{ group: intent, messages: user(query) }] : [];
+        }),
+      );
+    }),
+
+  commongen: (ctx) => {
+    // The training file lists a concept set once per reference sentence: keep each set once.
+    const seen = new Set<string>();
+    return ctx.paths.flatMap((path) =>
+      text(ctx, path)
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => {
+          if (line === '' || seen.has(line)) return false;
+          seen.add(line);
+          return true;
+        })
+        .map((line) => {
+          const words = line.split(/\s+/);
+          return { group: String(words.length), messages: user(pick(ctx.rng, commonGenTemplates)(words)) };
+        }),
+    );
+  },
+
+  'snli-nli': (ctx) => {
+    const lines = (path: string) => text(ctx, path).replace(/\r\n?/g, '\n').split('\n');
+    return ctx.paths
+      .filter((path) => basename(path).startsWith('s1.'))
+      .flatMap((s1Path) => {
+        const split = s1Path.slice(s1Path.lastIndexOf('.') + 1);
+        const dir = dirname(s1Path);
+        const premises = lines(s1Path);
+        const hypotheses = lines(`${dir}/s2.${split}`);
+        const labels = lines(`${dir}/labels.${split}`);
+        return premises.flatMap((premise, i) => {
+          const hypothesis = hypotheses[i] ?? '';
+          if (premise.trim() === '' || hypothesis.trim() === '') return [];
+          const prompt = pick(ctx.rng, nliTemplates)(detokenize(premise), detokenize(hypothesis));
+          return [{ group: (labels[i] ?? '').trim() || 'unlabelled', messages: user(prompt) }];
+        });
+      });
+  },
 };

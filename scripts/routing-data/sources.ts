@@ -88,7 +88,7 @@ export const sources: readonly Source[] = [
     licence: 'CC-BY-4.0',
     licenceFile: 'README.md ("All other materials are licensed under ... CC-BY"; code Apache-2.0, LICENSE)',
     selection: 'BIG-Bench Extra Hard, all 23 tasks; task input only',
-    cap: 2000,
+    cap: 1800,
     groupCap: 90,
   },
   {
@@ -150,6 +150,19 @@ export const sources: readonly Source[] = [
       'Google Code Jam statements from Round 1A/1B/1C, 2, 3, semifinals and finals (qualification rounds left out); HTML to plain text',
     cap: 2000,
   },
+  {
+    id: 'leetcode-hard',
+    label: 'strong',
+    repo: 'doocs/leetcode',
+    commit: 'b6ee4f59f28bcf325b7ec535d0a0e12b409e70f4',
+    paths: ['solution/', 'lcci/'],
+    pathPattern: '/README_EN\\.md$',
+    licence: 'CC-BY-SA-4.0',
+    licenceFile: 'LICENSE and README_EN.md (License section)',
+    selection:
+      'LeetCode problems whose front matter says "difficulty: Hard" (algorithms, database, concurrency...; lcci included); English statement HTML to plain text, no solutions',
+    cap: 2000,
+  },
   // ---- cheap ----
   {
     id: 'xquad',
@@ -161,7 +174,7 @@ export const sources: readonly Source[] = [
     licenceFile: 'README.md (License section) and CC-BY-SA4.0.txt',
     selection:
       'XQuAD extractive QA, 12 languages: the question with its Wikipedia paragraph, half the time widened to a seeded 1.5-8 KB stretch of the article',
-    cap: 2000,
+    cap: 1500,
     groupCap: 167,
   },
   {
@@ -174,7 +187,7 @@ export const sources: readonly Source[] = [
     licenceFile: 'README.md (License section) and LICENSE.txt',
     selection:
       'Schema-Guided Dialogue train dialogues 001-030 (task-oriented booking/search chats); multi-turn, cut after a seeded user turn',
-    cap: 1300,
+    cap: 1200,
     groupCap: 150,
   },
   {
@@ -186,7 +199,7 @@ export const sources: readonly Source[] = [
     licence: 'CC-BY-SA-3.0',
     licenceFile: 'nq_open/README.md ("All of the Natural Questions data is released under the CC BY-SA 3.0 license")',
     selection: 'NQ-open dev questions (real Google search queries with short factual answers); question only',
-    cap: 1200,
+    cap: 450,
   },
   {
     id: 'opentriviaqa',
@@ -199,7 +212,7 @@ export const sources: readonly Source[] = [
     licenceFile: 'README.md (License section) and LICENSE',
     selection:
       'OpenTriviaQA multiple-choice trivia, topical categories (brain-teasers and the newest/rated mixes left out); question + seeded option layout',
-    cap: 1200,
+    cap: 450,
     groupCap: 100,
   },
   {
@@ -211,7 +224,7 @@ export const sources: readonly Source[] = [
     licence: 'Apache-2.0',
     licenceFile: 'LICENSE',
     selection: 'SciTLDR-A train+dev abstracts with a seeded one-sentence-summary request (summarisation of a provided text)',
-    cap: 1300,
+    cap: 1200,
   },
   {
     id: 'fairytaleqa',
@@ -224,7 +237,7 @@ export const sources: readonly Source[] = [
     licenceFile: 'LICENSE',
     selection:
       'FairytaleQA train split (K-8 narrative comprehension): the cited story sections widened to a seeded 0.8-9 KB window, + question',
-    cap: 2000,
+    cap: 1500,
     groupCap: 10,
   },
   {
@@ -237,5 +250,95 @@ export const sources: readonly Source[] = [
     licenceFile: 'LICENSE',
     selection: 'GSM8K TRAIN split only (the test split is never read); grade-school word problem text only',
     cap: 700,
+  },
+  {
+    id: 'leetcode-easy',
+    label: 'cheap',
+    repo: 'doocs/leetcode',
+    commit: 'b6ee4f59f28bcf325b7ec535d0a0e12b409e70f4',
+    paths: ['solution/', 'lcci/'],
+    pathPattern: '/README_EN\\.md$',
+    licence: 'CC-BY-SA-4.0',
+    licenceFile: 'LICENSE and README_EN.md (License section)',
+    selection:
+      'LeetCode problems whose front matter says "difficulty: Easy" (same repo, rendering and phrasings as leetcode-hard; Medium left out); statement only',
+    cap: 1000,
+  },
+  {
+    id: 'mbpp',
+    label: 'cheap',
+    repo: 'deepseek-ai/DeepSeek-Coder',
+    commit: '2f9fd85927c669dae3c0fbb2d607274023af243e',
+    paths: ['Evaluation/MBPP/data/mbpp.jsonl'],
+    licence: 'CC-BY-4.0',
+    licenceFile:
+      'google-research-datasets/mbpp dataset card (CC-BY-4.0, MBPP by Austin et al.); the unmodified 974-task mbpp.jsonl is carried in deepseek-ai/DeepSeek-Coder (MIT, LICENSE-CODE)',
+    selection:
+      'MBPP (Mostly Basic Python Problems, "solvable by entry level programmers"), all 974 tasks: the task sentence, sometimes with its assert tests; no code',
+    cap: 650,
+  },
+  {
+    id: 'exercism-easy',
+    label: 'cheap',
+    repo: 'exercism/python',
+    commit: '9eb657d4507d91efef99f484e7f2a1f4074911b5',
+    paths: ['config.json', 'exercises/practice/'],
+    pathPattern:
+      '^(config\\.json|exercises/practice/[^/]+/(\\.docs/(introduction|instructions)\\.md|\\.meta/config\\.json|[a-z0-9_]+(?<!_test)\\.py))$',
+    licence: 'MIT',
+    licenceFile: 'LICENSE',
+    selection:
+      'Exercism Python practice exercises with "difficulty" <= 3 in the track config.json (deprecated ones left out): introduction + instructions, sometimes the stub file',
+    cap: 2000,
+  },
+  {
+    id: 'e2e-nlg',
+    label: 'cheap',
+    repo: 'tuetschek/e2e-dataset',
+    commit: 'ab0d967dd5729ce455ef14ba9ffafc456a335264',
+    paths: ['devset.csv', 'testset_w_refs.csv'],
+    licence: 'CC-BY-SA-4.0',
+    licenceFile: 'README.md (License section)',
+    selection:
+      'E2E NLG restaurant meaning representations (dev + test; trainset.csv is >= 4 MiB), each distinct MR once, with a seeded "write a description" request; no references',
+    cap: 400,
+  },
+  {
+    id: 'clinc150',
+    label: 'cheap',
+    repo: 'clinc/oos-eval',
+    commit: '828f8093932c8fe6ca7936c3d2e52903b1c523de',
+    paths: ['data/data_full.json'],
+    licence: 'CC-BY-3.0',
+    licenceFile: 'LICENSE',
+    selection:
+      'CLINC150 crowd-written requests to a virtual assistant (150 everyday intents + out-of-scope queries, all splits); the query alone',
+    cap: 450,
+    groupCap: 3,
+  },
+  {
+    id: 'commongen',
+    label: 'cheap',
+    repo: 'INK-USC/CommonGen',
+    commit: 'f8172da93e20a7fcbb71a7cdca2b81fa2e385a73',
+    paths: ['dataset/final_data/commongen/commongen.train.src_alpha.txt'],
+    licence: 'MIT',
+    licenceFile: 'LICENSE (the dataset folder was deleted from the repo in 2021; read at the last commit that has it)',
+    selection: 'CommonGen train concept sets (3-5 words), each once, with a seeded "write a sentence using these words" request',
+    cap: 350,
+  },
+  {
+    id: 'snli-nli',
+    label: 'cheap',
+    repo: 'OanaMariaCamburu/e-SNLI',
+    commit: '7b585a3f077fdea899780eb0473940522ae44a2e',
+    paths: ['dataset/eSNLI/'],
+    pathPattern: '^dataset/eSNLI/(s1|s2|labels)\\.(dev|test)$',
+    licence: 'MIT AND CC-BY-SA-4.0',
+    licenceFile: 'LICENSE (e-SNLI, MIT); the sentence pairs are SNLI dev/test (CC BY-SA 4.0, Bowman et al.)',
+    selection:
+      'SNLI dev + test premise/hypothesis pairs (detokenised) in a seeded entailment question; no labels or explanations in the prompt',
+    cap: 400,
+    groupCap: 150,
   },
 ];
