@@ -9,6 +9,7 @@ import { measureDynamoCalls } from './dynamodb-calls.ts';
 import type { InProcessResult } from './in-process.ts';
 import { type Child, type CpuSample, startChild } from './ipc.ts';
 import type { LoadResult, SequentialResult, Target } from './load-client.ts';
+import { measureRoutingModel } from './routing-model.ts';
 import { fmt, fmtInt, table } from './stats.ts';
 
 // `npm run bench`: the router's overhead, throughput, cold start and memory, each actor in its
@@ -111,6 +112,25 @@ console.log(
 );
 const routerBytes = bundles.sizes[0]?.bytes ?? Number.NaN;
 const routerImport = imports[0]?.importMs ?? Number.NaN;
+
+section('Routing model (models/routing/complexity-v1.json), in this process');
+const routingModel = measureRoutingModel();
+results.routingModel = routingModel;
+console.log(
+  table(
+    ['prompt chars', 'runs', 'classifier p50 us', 'classifier p99 us', 'request features p50 us (computed for every request)'],
+    routingModel.scoring.map((row) => [
+      fmtInt(row.chars),
+      fmtInt(row.runs),
+      fmt(row.modelP50Us, 1),
+      fmt(row.modelP99Us, 1),
+      fmt(row.featuresP50Us, 1),
+    ]),
+  ),
+);
+note(
+  `Model file ${fmt(routingModel.fileBytes / 1000, 1)} KB; read, checked and unpacked in ${fmt(routingModel.loadMs, 1)} ms (median of 15), part of the router's init above.`,
+);
 
 // --- DynamoDB calls through npm start's stack (in process) ---------------------------------------
 
@@ -717,6 +737,26 @@ check(
 );
 check('router bundle import, median of fresh processes', '<= 80 ms', routerImport, 80, 'ms', false, 1);
 check('router bundle with tracing, import', '<= 80 ms', imports[2]?.importMs ?? Number.NaN, 80, 'ms', false, 1);
+check('routing model file (1 KB = 1,000 bytes)', '<= 300 KB', routingModel.fileBytes / 1000, 300, 'KB', false, 1);
+check(
+  'routing classifier, 2 KB prompt, p50',
+  '<= 50 us',
+  routingModel.scoring.find((row) => row.chars === 2_000)?.modelP50Us ?? Number.NaN,
+  50,
+  'us',
+  false,
+  1,
+);
+check(
+  'routing classifier, 100 KB prompt, p50',
+  '<= 2,000 us',
+  routingModel.scoring.find((row) => row.chars === 100_000)?.modelP50Us ?? Number.NaN,
+  2000,
+  'us',
+  false,
+  0,
+);
+check('routing model load at init', '<= 10 ms', routingModel.loadMs, 10, 'ms', false, 1);
 check('router RSS after load', '< 150 MB', lastRss, 150, 'MB', false, 1);
 check(`router RSS growth across ${REPEATS} repeated runs`, '< 10%', growth * 100, 10, '%', false, 1);
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, normalize, resolve } from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { parseConfig } from '../shared/config/load-config.ts';
 import type { RouterConfig } from '../shared/config/schema.ts';
 import { DEFAULT_EVENT_SOURCE } from '../shared/events/usage-event.ts';
+import { createComplexityModel } from '../shared/routing/classifier/complexity-model.ts';
 import { BundledFunction } from './constructs/bundled-function.ts';
 import { DataTables } from './constructs/data-tables.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -55,6 +56,19 @@ export class RouterStack extends Stack {
     const retain = env.removalPolicy === 'retain';
     // The router config is validated at synth: a bad config never reaches a deploy.
     const routerConfig = parseConfig(JSON.parse(readFileSync(resolve(projectRoot, env.routerConfig), 'utf8')), env.routerConfig);
+    // The learned routing model ships beside the router's bundle; a missing or corrupt file fails here, not at init.
+    const { complexity } = routerConfig.routing;
+    const routerFiles: string[] = [];
+    if (complexity.scorer === 'learned') {
+      if (isAbsolute(complexity.model) || normalize(complexity.model).startsWith('..'))
+        throw new Error(`routing.complexity.model must be a path inside the project to deploy it (got ${complexity.model}).`);
+      try {
+        createComplexityModel(JSON.parse(readFileSync(resolve(projectRoot, complexity.model), 'utf8')), complexity.model);
+        routerFiles.push(complexity.model);
+      } catch (error) {
+        if (complexity.onModelError !== 'heuristic') throw error;
+      }
+    }
     const logRetention = retentionFor(env.logRetentionDays);
     const source = DEFAULT_EVENT_SOURCE;
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
@@ -88,6 +102,7 @@ export class RouterStack extends Stack {
     const router = new BundledFunction(this, 'Router', {
       ...common,
       name: 'router',
+      files: routerFiles,
       memoryMb: env.router.memoryMb,
       timeout: Duration.seconds(env.router.timeoutSeconds),
       ...(env.router.reservedConcurrency ? { reservedConcurrency: env.router.reservedConcurrency } : {}),

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { createRuntime, type RouterRuntime } from '#functions/router/runtime.ts';
@@ -21,6 +22,8 @@ import { installAwsLambdaShim, LocalResponseStream, type StreamingHandler } from
 import { type EmbeddedDynamo, ensureTables, startEmbeddedDynamo } from './embedded-dynamodb.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import { type QueueSettings, startConsumers } from './local-consumers.ts';
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 
 /** API Gateway refuses payloads over 10 MB before the Lambda sees them; so does the local server. */
 const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -135,6 +138,8 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     const runtime = await createRuntime({
       config,
       env,
+      // The routing model is the project's, wherever npm start runs from.
+      modelBaseDir: PROJECT_ROOT,
       dynamo: api,
       keysTableName: tableName(keysTable),
       limitsTableName: tableName(limitsTable),

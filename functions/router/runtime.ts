@@ -14,6 +14,7 @@ import { METRIC_NAMESPACE } from '#shared/observability/metric-names.ts';
 import { createProviderRegistry, type ProviderRegistry } from '#shared/providers/registry.ts';
 import type { ModelTarget } from '#shared/providers/types.ts';
 import { CircuitBreakers } from '#shared/resilience/circuit-breaker.ts';
+import { type ComplexityScorer, loadComplexityScorer } from '#shared/routing/complexity-scorer.ts';
 import { LatencyTracker } from '#shared/routing/latency-tracker.ts';
 import { createModelRouter, type ModelRouter } from '#shared/routing/model-router.ts';
 import type { DynamoApi } from '#shared/store/dynamo-api.ts';
@@ -60,6 +61,10 @@ export interface RuntimeOptions {
   logger: Logger;
   fetchSecret?: SecretFetcher;
   providers?: Partial<ProviderRegistry>;
+  /** The complexity scorer; read from the config's model file when absent. */
+  scorer?: ComplexityScorer;
+  /** Where a relative model path starts (the working directory when absent, as in Lambda). */
+  modelBaseDir?: string;
 }
 
 /** Resolves provider secrets (all at once, every failure reported) and wires the stores. */
@@ -75,6 +80,12 @@ export const createRuntime = async (options: RuntimeOptions): Promise<RouterRunt
   const targets = new Map<string, ModelTarget>(
     config.models.map((model) => [model.id, { config: model, ...(model.apiKey ? { apiKey: secrets.get(model.apiKey) } : {}) }]),
   );
+  const scorer =
+    options.scorer ??
+    (await loadComplexityScorer(config.routing.complexity, config.routing.scoring, {
+      baseDir: options.modelBaseDir,
+      onWarning: (message, error) => options.logger.warn(message, { error: error as Error }),
+    }));
   const latency = new LatencyTracker();
   const counters = options.counters ?? new Counters();
   const breakers = new CircuitBreakers({
@@ -86,7 +97,7 @@ export const createRuntime = async (options: RuntimeOptions): Promise<RouterRunt
   });
   return {
     config,
-    models: createModelRouter(config, latency),
+    models: createModelRouter(config, latency, scorer),
     breakers,
     latency,
     counters,

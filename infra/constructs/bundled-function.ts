@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -20,6 +20,8 @@ export interface BundledFunctionProps {
   environment: Record<string, string>;
   reservedConcurrency?: number;
   tracing: boolean;
+  /** Project files the function reads at run time (the routing model), copied to the same relative path. */
+  files?: readonly string[];
 }
 
 /**
@@ -88,7 +90,13 @@ export class BundledFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_input: string, output: string) => [`cp "${configSource}" "${output}/router-config.json"`],
+          afterBundling: (_input: string, output: string) => [
+            `cp "${configSource}" "${output}/router-config.json"`,
+            ...(props.files ?? []).flatMap((file) => [
+              `mkdir -p "${dirname(join(output, file))}"`,
+              `cp "${resolve(props.projectRoot, file)}" "${join(output, file)}"`,
+            ]),
+          ],
         },
       },
     });

@@ -14,20 +14,18 @@ import { seededRng, shuffled } from './text.ts';
 
 const usage = `Usage: node scripts/routing-data/build-corpus.ts [options]
 
-  --mirrors DIR   bare git mirrors, as <owner>+<name>/repo (default /work/.mirror); a missing one is
+  --mirrors DIR   bare git mirrors, as <owner>+<name>/repo (default .data/mirrors); a missing one is
                   cloned from https://github.com/<owner>/<name> into it, or the source is skipped
-  --out DIR       output folder (default /work/shared/routing-corpus)
+  --out DIR       output folder (default .data/routing-corpus)
   --seed S        sampling seed (default ${'routing-corpus-v1'})
   --only a,b      build only these source ids (manifest.json then lists only them)`;
 
 const MAX_PROMPT_CHARS = 32_000;
-/** No source contributes more rows than this, whatever its cap says. */
-const MAX_SOURCE_ROWS = 1_800;
 
 const { values } = parseArgs({
   options: {
-    mirrors: { type: 'string', default: '/work/.mirror' },
-    out: { type: 'string', default: '/work/shared/routing-corpus' },
+    mirrors: { type: 'string', default: '.data/mirrors' },
+    out: { type: 'string', default: '.data/routing-corpus' },
     seed: { type: 'string', default: 'routing-corpus-v1' },
     only: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -160,7 +158,7 @@ const buildSource = (source: Source): { report: SourceReport; rows: Row[] } => {
   const rows: Row[] = [];
   const perGroup = new Map<string, number>();
   for (const candidate of shuffled(seededRng(`${seed}:${source.id}:sample`), pool)) {
-    if (rows.length >= Math.min(source.cap, MAX_SOURCE_ROWS)) break;
+    if (rows.length >= source.cap) break;
     const inGroup = perGroup.get(candidate.group) ?? 0;
     if (source.groupCap !== undefined && inGroup >= source.groupCap) continue;
     const key = promptKey(candidate.messages);
@@ -226,7 +224,6 @@ const manifest = {
     'Routing corpus: public prompts labelled by the dataset/subset/difficulty they come from (strong = needs a premium model, cheap = a small model does fine). Built by scripts/routing-data/build-corpus.ts.',
   seed,
   maxPromptChars: MAX_PROMPT_CHARS,
-  maxSourceRows: MAX_SOURCE_ROWS,
   totals: { rows: allRows.length, strong: byLabel('strong').length, cheap: byLabel('cheap').length },
   lengths: { strong: lengthStats(byLabel('strong')), cheap: lengthStats(byLabel('cheap')) },
   skipped: reports.filter((r) => r.status === 'skipped').map((r) => ({ id: r.id, reason: r.reason })),

@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { clean, decodeMixed, htmlToText, parseCsv, parseCsvRecords, pick, type Rng } from './text.ts';
+import { clean, decodeMixed, htmlToText, parseCsvRecords, pick, type Rng } from './text.ts';
 
 // One extractor per source id: from the files read at the pinned commit to candidate rows, in a
 // stable order (sorted paths, then file order). Sampling and caps happen in build-corpus.ts.
@@ -248,60 +248,15 @@ const nliTemplates = [
   (p: string, h: string) => `${p}\n\nBased on the sentence above, can we conclude that "${h}"?`,
 ];
 
-/** MATH problem files (one JSON object each) whose "level" is one of `levels`. */
-const mathLevels =
-  (levels: readonly string[]): Extractor =>
-  (ctx) =>
+export const extractors: Record<string, Extractor> = {
+  'math-l45': (ctx) =>
     ctx.paths.flatMap((path) => {
       const row = json(ctx, path);
-      if (!isObject(row) || !levels.includes(str(row, 'level'))) return [];
+      if (!isObject(row)) return [];
+      const level = str(row, 'level');
+      if (level !== 'Level 4' && level !== 'Level 5') return [];
       return [{ group: str(row, 'type'), messages: user(str(row, 'problem')) }];
-    });
-
-const letter = (i: number): string => String.fromCharCode(65 + i);
-
-// Multiple-choice layouts shared by both labels of a contrast pair (arc-*, mmlu-*), so the wording says
-// nothing about the label. No answer, no subject name (it would spell out the level).
-const multipleChoiceTemplates = [
-  (q: string, options: readonly string[]) => `${q}\n\n${options.map((o, i) => `${letter(i)}. ${o}`).join('\n')}`,
-  (q: string, options: readonly string[]) => `${q}\n${options.map((o, i) => `${letter(i)}) ${o}`).join('\n')}`,
-  (q: string, options: readonly string[]) =>
-    `Answer this multiple-choice question.\n\n${q}\n\n${options.map((o, i) => `(${letter(i)}) ${o}`).join('\n')}`,
-  (q: string, options: readonly string[]) =>
-    `${q}\n\nOptions:\n${options.map((o, i) => `${letter(i)}: ${o}`).join('\n')}\n\nWhich one is correct?`,
-];
-
-/** hendrycks/test per-subject CSV (no header): question, four options, answer letter. Group = subject. */
-const mmlu: Extractor = (ctx) =>
-  ctx.paths.flatMap((path) => {
-    const subject = basename(path, '.csv').replace(/_(dev|val|test)$/, '');
-    return parseCsv(text(ctx, path).replace(/^\uFEFF/, '')).flatMap((cells) => {
-      const [question = '', ...rest] = cells.map((cell) => cell.trim());
-      const options = rest.slice(0, 4);
-      if (question === '' || options.length < 4 || options.some((o) => o === '')) return [];
-      return [{ group: subject, messages: user(pick(ctx.rng, multipleChoiceTemplates)(question, options)) }];
-    });
-  });
-
-/** llm-foundry ICL jsonl of ARC: {"query": "Question: ...", "choices": [...], "gold": n}; gold is never read. */
-const arc: Extractor = (ctx) =>
-  ctx.paths.flatMap((path) =>
-    jsonLines(ctx, path)
-      .filter(isObject)
-      .flatMap((row) => {
-        const question = str(row, 'query')
-          .replace(/^Question:\s*/, '')
-          .trim();
-        const options = list(row.choices)
-          .filter((c): c is string => typeof c === 'string')
-          .map((c) => c.trim());
-        if (question === '' || options.length < 2) return [];
-        return [{ group: 'arc', messages: user(pick(ctx.rng, multipleChoiceTemplates)(question, options)) }];
-      }),
-  );
-
-export const extractors: Record<string, Extractor> = {
-  'math-l45': mathLevels(['Level 4', 'Level 5']),
+    }),
 
   'bbh-hard': bigBench((path) => basename(path, '.json')),
 
@@ -547,18 +502,4 @@ export const extractors: Record<string, Extractor> = {
         });
       });
   },
-
-  'mmlu-college': mmlu,
-
-  'arc-challenge': arc,
-
-  'math-l12': mathLevels(['Level 1', 'Level 2']),
-
-  'bbh-easy': bigBench((path) => basename(path, '.json')),
-
-  'mmlu-hs': mmlu,
-
-  'arc-easy': arc,
-
-  'agieval-sat': agieval,
 };

@@ -28,7 +28,6 @@ export interface Source {
   groupCap?: number;
 }
 
-// The 14 BBH tasks labelled strong (bbh-hard).
 const bbhTasks = [
   'causal_judgement',
   'disambiguation_qa',
@@ -45,27 +44,6 @@ const bbhTasks = [
   'tracking_shuffled_objects_seven_objects',
   'word_sorting',
 ];
-
-// The BBH tasks labelled cheap (bbh-easy): every task whose Codex (code-davinci-002) CoT accuracy, as
-// published in the repo's own code-davinci-002-outputs/code-davinci-002-cot/<task>_..._eval_metrics.jsonl,
-// is above the best bbh-hard task's (movie_recommendation, 90.4): boolean_expressions 92.8, navigate 96.4,
-// object_counting 93.2, reasoning_about_colored_objects 91.6, sports_understanding 97.6,
-// temporal_sequences 96.8, web_of_lies 95.2. The six tasks in between (date_understanding 87.2,
-// logical_deduction_three_objects 87.6, tracking_shuffled_objects_three_objects 78.4, penguins_in_a_table
-// 79.5, hyperbaton 66.4, snarks 59.6) are in neither source.
-const bbhEasyTasks = [
-  'boolean_expressions',
-  'navigate',
-  'object_counting',
-  'reasoning_about_colored_objects',
-  'sports_understanding',
-  'temporal_sequences',
-  'web_of_lies',
-];
-
-// MMLU subjects by the level in their own name: high-school/elementary cheap, college/professional strong.
-// The other 32 subjects (no level in the name: anatomy, virology, jurisprudence...) are in neither source.
-const mmluSplitFile = (subjects: string) => `^data/(dev|val|test)/(${subjects})_(dev|val|test)\\.csv$`;
 
 const xquadLanguages = ['ar', 'de', 'el', 'en', 'es', 'hi', 'ro', 'ru', 'th', 'tr', 'vi', 'zh'];
 
@@ -85,7 +63,7 @@ export const sources: readonly Source[] = [
       'hendrycks/math:LICENSE (MIT, the MATH dataset); carried unmodified in aiwaves-cn/agents (Apache-2.0, LICENSE), see its data/math/README.txt',
     selection:
       'MATH (Hendrycks et al.) TRAIN split only, problems with level "Level 4" or "Level 5", all 7 subjects; problem text only',
-    cap: 1500,
+    cap: 2000,
   },
   {
     id: 'bbh-hard',
@@ -96,8 +74,8 @@ export const sources: readonly Source[] = [
     licence: 'MIT',
     licenceFile: 'LICENSE',
     selection:
-      'BIG-Bench Hard, the 14 tasks where CoT models scored lowest (the easiest tasks are bbh-easy); task input only, no exemplars',
-    cap: 1800,
+      'BIG-Bench Hard, the 14 tasks where CoT models scored lowest (easy ones like sports/navigate/web_of_lies left out); task input only, no exemplars',
+    cap: 2000,
     groupCap: 150,
   },
   {
@@ -122,7 +100,7 @@ export const sources: readonly Source[] = [
     licence: 'MIT',
     licenceFile: 'LICENSE',
     selection: 'TheoremQA, every question without a picture; question text only',
-    cap: 1800,
+    cap: 2000,
   },
   {
     id: 'agieval-lsat',
@@ -133,7 +111,7 @@ export const sources: readonly Source[] = [
     licence: 'MIT',
     licenceFile: 'data/v1/LICENSE (LSAT section: MIT, from zhongwanjun/AR-LSAT)',
     selection: 'AGIEval LSAT analytical reasoning, logical reasoning and reading comprehension; passage + question + options',
-    cap: 1800,
+    cap: 2000,
   },
   {
     id: 'agieval-math',
@@ -144,7 +122,7 @@ export const sources: readonly Source[] = [
     licence: 'MIT AND Apache-2.0',
     licenceFile: 'data/v1/LICENSE (Gaokao: MIT; AQuA-RAT: Apache-2.0)',
     selection: 'AGIEval AQuA-RAT (GMAT/GRE algebra) and Gaokao maths (Chinese, MCQ and cloze); question + options',
-    cap: 1800,
+    cap: 2000,
   },
   {
     id: 'scibench',
@@ -157,7 +135,7 @@ export const sources: readonly Source[] = [
     licenceFile: 'LICENSE',
     selection:
       'SciBench college textbook problems (physics, chemistry, maths), all 10 text-only sets; problem + unit of the answer',
-    cap: 1800,
+    cap: 2000,
   },
   {
     id: 'codejam',
@@ -170,7 +148,7 @@ export const sources: readonly Source[] = [
     licenceFile: 'LICENSE',
     selection:
       'Google Code Jam statements from Round 1A/1B/1C, 2, 3, semifinals and finals (qualification rounds left out); HTML to plain text',
-    cap: 1800,
+    cap: 2000,
   },
   {
     id: 'leetcode-hard',
@@ -183,34 +161,7 @@ export const sources: readonly Source[] = [
     licenceFile: 'LICENSE and README_EN.md (License section)',
     selection:
       'LeetCode problems whose front matter says "difficulty: Hard" (algorithms, database, concurrency...; lcci included); English statement HTML to plain text, no solutions',
-    cap: 1800,
-  },
-  {
-    id: 'mmlu-college',
-    label: 'strong',
-    repo: 'hendrycks/test',
-    commit: '785eba57b455b9f9be12a0d3c1106d67274fea0e',
-    paths: ['data/'],
-    pathPattern: mmluSplitFile('college_[a-z_]+|professional_[a-z_]+'),
-    licence: 'MIT',
-    licenceFile: 'LICENSE (the last commit, 2020-09-08, before the per-subject CSVs were replaced by a tarball)',
-    selection:
-      'MMLU, the 10 subjects named college_* or professional_* (biology, chemistry, CS, maths, medicine, physics; accounting, law, medicine, psychology), dev+val+test; question + lettered options, no answer',
-    cap: 1800,
-    groupCap: 200,
-  },
-  {
-    id: 'arc-challenge',
-    label: 'strong',
-    repo: 'mosaicml/llm-foundry',
-    commit: '8c8dd48f72168c5d51e2f7b151595892a8fba43d',
-    paths: ['scripts/eval/local_data/world_knowledge/arc_challenge.jsonl'],
-    licence: 'CC-BY-SA-4.0',
-    licenceFile:
-      'allenai/ai2_arc dataset card (CC-BY-SA-4.0, ARC by AI2); the 1,172-question ARC-Challenge test set is carried in mosaicml/llm-foundry (Apache-2.0, LICENSE)',
-    selection:
-      'ARC-Challenge test (grade 3-9 science questions that both a retrieval and a co-occurrence solver got wrong); question + lettered options, no answer',
-    cap: 1800,
+    cap: 2000,
   },
   // ---- cheap ----
   {
@@ -224,7 +175,7 @@ export const sources: readonly Source[] = [
     selection:
       'XQuAD extractive QA, 12 languages: the question with its Wikipedia paragraph, half the time widened to a seeded 1.5-8 KB stretch of the article',
     cap: 1500,
-    groupCap: 125,
+    groupCap: 167,
   },
   {
     id: 'sgd-dialogues',
@@ -236,7 +187,7 @@ export const sources: readonly Source[] = [
     licenceFile: 'README.md (License section) and LICENSE.txt',
     selection:
       'Schema-Guided Dialogue train dialogues 001-030 (task-oriented booking/search chats); multi-turn, cut after a seeded user turn',
-    cap: 750,
+    cap: 1200,
     groupCap: 150,
   },
   {
@@ -248,7 +199,7 @@ export const sources: readonly Source[] = [
     licence: 'CC-BY-SA-3.0',
     licenceFile: 'nq_open/README.md ("All of the Natural Questions data is released under the CC BY-SA 3.0 license")',
     selection: 'NQ-open dev questions (real Google search queries with short factual answers); question only',
-    cap: 200,
+    cap: 450,
   },
   {
     id: 'opentriviaqa',
@@ -261,7 +212,7 @@ export const sources: readonly Source[] = [
     licenceFile: 'README.md (License section) and LICENSE',
     selection:
       'OpenTriviaQA multiple-choice trivia, topical categories (brain-teasers and the newest/rated mixes left out); question + seeded option layout',
-    cap: 200,
+    cap: 450,
     groupCap: 100,
   },
   {
@@ -273,7 +224,7 @@ export const sources: readonly Source[] = [
     licence: 'Apache-2.0',
     licenceFile: 'LICENSE',
     selection: 'SciTLDR-A train+dev abstracts with a seeded one-sentence-summary request (summarisation of a provided text)',
-    cap: 950,
+    cap: 1200,
   },
   {
     id: 'fairytaleqa',
@@ -298,7 +249,7 @@ export const sources: readonly Source[] = [
     licence: 'MIT',
     licenceFile: 'LICENSE',
     selection: 'GSM8K TRAIN split only (the test split is never read); grade-school word problem text only',
-    cap: 250,
+    cap: 700,
   },
   {
     id: 'leetcode-easy',
@@ -324,7 +275,7 @@ export const sources: readonly Source[] = [
       'google-research-datasets/mbpp dataset card (CC-BY-4.0, MBPP by Austin et al.); the unmodified 974-task mbpp.jsonl is carried in deepseek-ai/DeepSeek-Coder (MIT, LICENSE-CODE)',
     selection:
       'MBPP (Mostly Basic Python Problems, "solvable by entry level programmers"), all 974 tasks: the task sentence, sometimes with its assert tests; no code',
-    cap: 250,
+    cap: 650,
   },
   {
     id: 'exercism-easy',
@@ -338,7 +289,7 @@ export const sources: readonly Source[] = [
     licenceFile: 'LICENSE',
     selection:
       'Exercism Python practice exercises with "difficulty" <= 3 in the track config.json (deprecated ones left out): introduction + instructions, sometimes the stub file',
-    cap: 1800,
+    cap: 2000,
   },
   {
     id: 'e2e-nlg',
@@ -350,7 +301,7 @@ export const sources: readonly Source[] = [
     licenceFile: 'README.md (License section)',
     selection:
       'E2E NLG restaurant meaning representations (dev + test; trainset.csv is >= 4 MiB), each distinct MR once, with a seeded "write a description" request; no references',
-    cap: 100,
+    cap: 400,
   },
   {
     id: 'clinc150',
@@ -362,8 +313,8 @@ export const sources: readonly Source[] = [
     licenceFile: 'LICENSE',
     selection:
       'CLINC150 crowd-written requests to a virtual assistant (150 everyday intents + out-of-scope queries, all splits); the query alone',
-    cap: 300,
-    groupCap: 2,
+    cap: 450,
+    groupCap: 3,
   },
   {
     id: 'commongen',
@@ -374,7 +325,7 @@ export const sources: readonly Source[] = [
     licence: 'MIT',
     licenceFile: 'LICENSE (the dataset folder was deleted from the repo in 2021; read at the last commit that has it)',
     selection: 'CommonGen train concept sets (3-5 words), each once, with a seeded "write a sentence using these words" request',
-    cap: 100,
+    cap: 350,
   },
   {
     id: 'snli-nli',
@@ -387,74 +338,7 @@ export const sources: readonly Source[] = [
     licenceFile: 'LICENSE (e-SNLI, MIT); the sentence pairs are SNLI dev/test (CC BY-SA 4.0, Bowman et al.)',
     selection:
       'SNLI dev + test premise/hypothesis pairs (detokenised) in a seeded entailment question; no labels or explanations in the prompt',
-    cap: 100,
-    groupCap: 40,
-  },
-  // ---- cheap halves of contrast pairs: same dataset and format as a strong source, easy end of its own scale ----
-  {
-    id: 'math-l12',
-    label: 'cheap',
-    repo: 'aiwaves-cn/agents',
-    commit: 'e8c4e3c2d19739d3dff59e577d1c97090cc15f59',
-    paths: ['src/agents/datasets/data/math/train/'],
-    pathPattern: '\\.json$',
-    licence: 'MIT',
-    licenceFile:
-      'hendrycks/math:LICENSE (MIT, the MATH dataset); carried unmodified in aiwaves-cn/agents (Apache-2.0, LICENSE), see its data/math/README.txt',
-    selection:
-      'MATH (Hendrycks et al.) TRAIN split only, problems with level "Level 1" or "Level 2", all 7 subjects; problem text only (contrast to math-l45)',
-    cap: 1300,
-  },
-  {
-    id: 'bbh-easy',
-    label: 'cheap',
-    repo: 'suzgunmirac/BIG-Bench-Hard',
-    commit: '9ee07bd481feebf959a6b59d61ea57bdcf30964d',
-    paths: bbhEasyTasks.map((task) => `bbh/${task}.json`),
-    licence: 'MIT',
-    licenceFile: 'LICENSE',
-    selection:
-      "BIG-Bench Hard, the 7 tasks whose published Codex CoT accuracy (the repo's eval_metrics files) is above every bbh-hard task's; task input only, no exemplars (contrast to bbh-hard)",
-    cap: 1050,
+    cap: 400,
     groupCap: 150,
-  },
-  {
-    id: 'mmlu-hs',
-    label: 'cheap',
-    repo: 'hendrycks/test',
-    commit: '785eba57b455b9f9be12a0d3c1106d67274fea0e',
-    paths: ['data/'],
-    pathPattern: mmluSplitFile('high_school_[a-z_]+|elementary_mathematics'),
-    licence: 'MIT',
-    licenceFile: 'LICENSE (the last commit, 2020-09-08, before the per-subject CSVs were replaced by a tarball)',
-    selection:
-      'MMLU, the 15 subjects named high_school_* or elementary_mathematics, dev+val+test; question + lettered options in the same phrasings as mmlu-college (contrast to mmlu-college)',
-    cap: 1500,
-    groupCap: 100,
-  },
-  {
-    id: 'arc-easy',
-    label: 'cheap',
-    repo: 'mosaicml/llm-foundry',
-    commit: '8c8dd48f72168c5d51e2f7b151595892a8fba43d',
-    paths: ['scripts/eval/local_data/world_knowledge/arc_easy.jsonl'],
-    licence: 'CC-BY-SA-4.0',
-    licenceFile:
-      'allenai/ai2_arc dataset card (CC-BY-SA-4.0, ARC by AI2); the 2,376-question ARC-Easy test set is carried in mosaicml/llm-foundry (Apache-2.0, LICENSE)',
-    selection:
-      'ARC-Easy test (the grade 3-9 science questions not in the Challenge set); question + lettered options in the same phrasings as arc-challenge (contrast to arc-challenge)',
-    cap: 1000,
-  },
-  {
-    id: 'agieval-sat',
-    label: 'cheap',
-    repo: 'ruixiangcui/AGIEval',
-    commit: '5c77d073fda993f1652eaae3cf5d04cc5fd21d40',
-    paths: ['data/v1/sat-math.jsonl', 'data/v1/sat-en.jsonl'],
-    licence: 'MIT',
-    licenceFile: 'data/v1/LICENSE (Gaokao, SAT section: MIT)',
-    selection:
-      'AGIEval SAT maths and SAT reading (with passage); passage + question + options, same rendering as agieval-math / agieval-lsat (contrast to them: high-school admission test vs GMAT/Gaokao/LSAT)',
-    cap: 1800,
   },
 ];

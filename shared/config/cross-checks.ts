@@ -43,6 +43,10 @@ export const findReferenceProblems = (config: unknown): Issue[] => {
       issues.push({ path: ['aliases', name, 'target'], message: 'only a fixed alias takes a target' });
     }
     modelRef(['aliases', name, 'target'], alias.target);
+    for (const field of ['premiumShare', 'thresholds'] as const) {
+      if (alias[field] !== undefined && alias.strategy !== 'complexity')
+        issues.push({ path: ['aliases', name, field], message: `only a complexity alias takes ${field}` });
+    }
   }
 
   const tierNames = new Set<string>();
@@ -57,6 +61,21 @@ export const findReferenceProblems = (config: unknown): Issue[] => {
     }
   };
   for (const model of models) tierRef(['models', array(config.models).indexOf(model), 'tier'], model.tier);
+  for (const [name, alias] of Object.entries(aliases)) {
+    if (!isRecord(alias) || !isRecord(alias.thresholds)) continue;
+    for (const tier of Object.keys(alias.thresholds)) tierRef(['aliases', name, 'thresholds', tier], tier);
+  }
+  // Default bounds exist for the cheapest, middle and strongest of three tiers; other shapes say theirs.
+  const tierList = array(config.tiers).filter(isRecord);
+  if (tierList.length !== 3 && tierList.length > 1) {
+    tierList.forEach((tier, index) => {
+      if (tier.maxScore === undefined && index < tierList.length - 1)
+        issues.push({
+          path: ['tiers', index, 'maxScore'],
+          message: 'with other than three tiers, every tier but the last needs a maxScore',
+        });
+    });
+  }
 
   const plans = isRecord(config.plans) ? config.plans : {};
   const tenants = isRecord(config.tenants) ? config.tenants : {};

@@ -109,9 +109,24 @@ export const breakerSchema = z
   })
   .default({ failureThreshold: 5, coolDownMs: 30_000 });
 
+/** How the `complexity` strategy scores a request. */
+export const complexitySchema = z
+  .strictObject({
+    /** `learned`: the classifier in `model`; `heuristic`: the weighted signals of `routing.scoring`. */
+    scorer: z.enum(['learned', 'heuristic']).default('learned'),
+    /** The learned model's file, relative to the working directory (the bundle's root in Lambda). */
+    model: z.string().min(1).default('models/routing/complexity-v1.json'),
+    /** A missing or corrupt model file stops the start (`fail`), or falls back to the heuristic with a warning. */
+    onModelError: z.enum(['fail', 'heuristic']).default('fail'),
+    /** The top tier's share of requests for every complexity alias (an alias's own `premiumShare` wins). */
+    premiumShare: z.number().gt(0).lt(1).optional(),
+  })
+  .default({ scorer: 'learned', model: 'models/routing/complexity-v1.json', onModelError: 'fail' });
+
 export const routingSchema = z
   .strictObject({
     rules: z.array(ruleSchema).default([]),
+    complexity: complexitySchema,
     scoring: scoringSchema,
     retry: retrySchema,
     breaker: breakerSchema,
@@ -125,6 +140,7 @@ export const routingSchema = z
   })
   .default({
     rules: [],
+    complexity: complexitySchema.parse(undefined),
     scoring: scoringSchema.parse(undefined),
     retry: retrySchema.parse(undefined),
     breaker: breakerSchema.parse(undefined),
@@ -135,5 +151,6 @@ export type RoutingRule = z.output<typeof ruleSchema>;
 export type RuleCondition = z.output<typeof ruleConditionSchema>;
 export type RuleTarget = z.output<typeof ruleTargetSchema>;
 export type ScoringConfig = z.output<typeof scoringSchema>;
+export type ComplexityConfig = z.output<typeof complexitySchema>;
 export type RoutingConfig = z.output<typeof routingSchema>;
 export type Language = (typeof languageNames)[number];

@@ -85,23 +85,34 @@ export const aliasSchema = z.strictObject({
   /** For `fixed`: the model served. */
   target: modelIdSchema.optional(),
   description: z.string().optional(),
+  /**
+   * For `complexity`: the share of requests the top tier should get, RouteLLM-style; the threshold
+   * comes from the learned model's score distribution on its training corpus (overrides
+   * `routing.complexity.premiumShare`).
+   */
+  premiumShare: z.number().gt(0).lt(1).optional(),
+  /** For `complexity`: explicit score bounds per tier name (`{"simple": 0.2}`), overriding `tiers`. */
+  thresholds: z.record(z.string().min(1), z.number().min(0).max(1)).optional(),
 });
 
 export const tierSchema = z.strictObject({
   name: z.string().min(1),
-  /** Requests whose complexity score is at or below this go to this tier (tiers sorted by it). */
-  maxScore: z.number().min(0).max(1),
+  /**
+   * Requests whose complexity score is at or below this go to this tier. Omitted: the scorer's own
+   * bounds for the tier's position (the learned model's or the heuristic's defaults).
+   */
+  maxScore: z.number().min(0).max(1).optional(),
 });
 
 export const configSchema = z
   .strictObject({
     models: z.array(modelSchema).min(1, 'define at least one model'),
     aliases: z.record(modelIdSchema, aliasSchema).default({ auto: { strategy: 'complexity' } }),
-    tiers: z.array(tierSchema).default([
-      { name: 'simple', maxScore: 0.12 },
-      { name: 'standard', maxScore: 0.3 },
-      { name: 'complex', maxScore: 1 },
-    ]),
+    /** From the cheapest tier to the strongest. */
+    tiers: z
+      .array(tierSchema)
+      .min(1)
+      .default([{ name: 'simple' }, { name: 'standard' }, { name: 'complex' }]),
     defaults: z
       .strictObject({
         limits: limitsSchema.default({ rpm: 60, tpm: 100_000 }),

@@ -1,6 +1,5 @@
 import type { ScoringConfig } from '../config/routing-schema.ts';
 import { scoringSchema } from '../config/routing-schema.ts';
-import type { RouterConfig } from '../config/schema.ts';
 import type { RequestFeatures } from './features.ts';
 
 export const DEFAULT_SCORING: ScoringConfig = scoringSchema.parse(undefined);
@@ -26,11 +25,4 @@ export const complexityScore = (features: RequestFeatures, scoring: ScoringConfi
     (features.hasTools ? scoring.tools : 0) +
     (features.wantsJson ? scoring.json : 0);
   return Math.min(1, Math.max(0, Math.round(score * 1000) / 1000));
-};
-
-/** The first tier (by ascending `maxScore`) whose bound the score does not exceed. */
-export const tierForScore = (score: number, tiers: RouterConfig['tiers']): string => {
-  const sorted = [...tiers].sort((a, b) => a.maxScore - b.maxScore);
-  for (const tier of sorted) if (score <= tier.maxScore) return tier.name;
-  return sorted.at(-1)?.name ?? 'standard';
 };

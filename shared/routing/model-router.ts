@@ -3,10 +3,11 @@ import type { RoutingRule } from '../config/routing-schema.ts';
 import type { AliasConfig, ModelConfig, RouterConfig } from '../config/schema.ts';
 import { InvalidRequestError, NotFoundError } from '../errors.ts';
 import { costMicros } from '../pricing/cost.ts';
-import { complexityScore, tierForScore } from './complexity.ts';
+import { type ComplexityScorer, heuristicScorer } from './complexity-scorer.ts';
 import { extractFeatures, type RequestFeatures, requiredCapabilities } from './features.ts';
 import type { LatencyTracker } from './latency-tracker.ts';
 import { findRule, pickWeighted, type RuleContext, stableFraction } from './routing-rules.ts';
+import { resolveTierBounds, type TierBound, tierForScore } from './tier-bounds.ts';
 
 /** Which model serves a request, and why. Travels to response headers and the usage event. */
 export interface RouteDecision {
@@ -21,6 +22,8 @@ export interface RouteDecision {
   reason: string;
   /** The matching rule's name, if a rule decided. */
   rule?: string;
+  /** What produced `score`: the learned model's version or `heuristic` (alias decisions only). */
+  scorer?: string;
   features: RequestFeatures;
   /** The model savings are measured against. */
   premium: ModelConfig;
@@ -61,12 +64,28 @@ export interface ModelRouter {
   decide(input: RoutingInput): RouteDecision;
 }
 
-export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker): ModelRouter => {
+export const createModelRouter = (
+  config: RouterConfig,
+  latency?: LatencyTracker,
+  scorer: ComplexityScorer = heuristicScorer(config.routing.scoring),
+): ModelRouter => {
   const models = new Map(config.models.map((model) => [model.id, model]));
   const byId = (id: string): ModelConfig => models.get(id) as ModelConfig;
-  const tierOrder = [...config.tiers].sort((a, b) => a.maxScore - b.maxScore).map((tier) => tier.name);
+  const defaultBounds = resolveTierBounds(config, scorer);
+  const tierOrder = defaultBounds.map((tier) => tier.name);
+  // Per alias, worked out once: an alias may move the bounds (premiumShare, thresholds).
+  const aliasBounds = new Map<string, TierBound[]>(
+    Object.entries(config.aliases).map(([name, alias]) => [
+      name,
+      alias.premiumShare !== undefined || alias.thresholds !== undefined
+        ? resolveTierBounds(config, scorer, alias)
+        : defaultBounds,
+    ]),
+  );
   const names = [...models.keys(), ...Object.keys(config.aliases)];
-  const { scoring, rules } = config.routing;
+  const { rules } = config.routing;
+  // The learned model names its version in reasons; the heuristic keeps the plain form.
+  const scoreLabel = scorer.name === 'heuristic' ? 'complexity' : scorer.name;
   const premium =
     (config.routing.premiumModel ? models.get(config.routing.premiumModel) : undefined) ??
     [...models.values()].sort(
@@ -167,8 +186,8 @@ export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker
 
   const decideAlias = (name: string, alias: AliasConfig, input: RoutingInput, features: RequestFeatures): RouteDecision => {
     const pool = alias.models ? alias.models.map(byId) : [...models.values()];
-    const score = complexityScore(features, scoring);
-    const scoredTier = tierForScore(score, config.tiers);
+    const score = scorer.score(input.request, features);
+    const scoredTier = tierForScore(score, aliasBounds.get(name) ?? defaultBounds);
     const defaultOrder = capable(strategyOrder(alias, pool, scoredTier, features), features);
     const context: RuleContext = {
       alias: name,
@@ -185,13 +204,13 @@ export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker
       const [model, ...fallbacks] = capable([...pool].sort(byCost(features)), features);
       if (model === undefined) throw noCapableModel(features);
       const reason = `alias ${name}: budget ${Math.floor(input.budgetUsed * 100)}% used -> cheapest`;
-      return { requested: name, model, fallbacks, tier: model.tier, score, reason, features, premium };
+      return { requested: name, model, fallbacks, tier: model.tier, score, scorer: scorer.name, reason, features, premium };
     }
     const rule = findRule(rules, context);
     const chain = rule ? capable(ruleChain(rule, defaultOrder, input, features), features) : defaultOrder;
     const [model, ...fallbacks] = chain;
     if (model === undefined) throw noCapableModel(features);
-    const strategy = alias.strategy === 'complexity' ? `complexity ${score} -> ${scoredTier}` : alias.strategy;
+    const strategy = alias.strategy === 'complexity' ? `${scoreLabel} ${score} -> ${scoredTier}` : alias.strategy;
     const served = model.tier === scoredTier || alias.strategy !== 'complexity' ? '' : `, served by ${model.tier}`;
     return {
       requested: name,
@@ -199,6 +218,7 @@ export const createModelRouter = (config: RouterConfig, latency?: LatencyTracker
       fallbacks,
       tier: model.tier,
       score,
+      scorer: scorer.name,
       reason: rule ? `rule ${rule.name}` : `alias ${name}: ${strategy}${served}`,
       ...(rule ? { rule: rule.name } : {}),
       features,

@@ -79,7 +79,7 @@ test('a stream reports routing headers and SSE content type up front', async () 
     method: 'POST',
     key,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'auto', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    body: JSON.stringify({ model: 'auto', stream: true, messages: [{ role: 'user', content: 'Say hi.' }] }),
   });
   expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
   expect(response.headers.get('x-router-model')).toBe('mock-small');

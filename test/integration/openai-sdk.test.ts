@@ -129,7 +129,7 @@ test('auto routes a simple prompt to the simple tier and a hard one to the compl
   // Act
   const simple = await harness
     .client(key)
-    .chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] })
+    .chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Say hi.' }] })
     .withResponse();
   const hard = await harness
     .client(key)
@@ -150,7 +150,7 @@ test('auto routes a simple prompt to the simple tier and a hard one to the compl
   expect(simple.response.headers.get('x-router-model')).toBe('mock-small');
   expect(simple.response.headers.get('x-router-tier')).toBe('simple');
   expect(hard.response.headers.get('x-router-model')).toBe('mock-large');
-  expect(hard.response.headers.get('x-router-reason')).toMatch(/complexity [\d.]+ -> complex/);
+  expect(hard.response.headers.get('x-router-reason')).toMatch(/complexity-v1 [\d.]+ -> complex/);
 });
 
 test('tool calls round-trip through the mock model', async () => {
@@ -180,14 +180,14 @@ test('POST /route-inference answers the simple API through the same engine', asy
     method: 'POST',
     key,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text: 'What is 2+2?' }),
+    body: JSON.stringify({ text: 'Say hello in one short sentence.' }),
   });
 
   // Assess
   expect(response.status).toBe(200);
   expect(response.headers.get('x-router-reason')).toMatch(/^alias auto/);
   expect(await response.json()).toMatchObject({
-    response: 'This is a mock reply from mock-small. You said: "What is 2+2?"',
+    response: 'This is a mock reply from mock-small. You said: "Say hello in one short sentence."',
     model: 'mock-small',
     provider: 'mock',
   });

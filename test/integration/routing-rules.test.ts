@@ -16,6 +16,8 @@ beforeAll(async () => {
         ab: { strategy: 'cheapest', models: ['mock-small', 'mock-large'] },
       };
       config.routing = {
+        // These tests are about rules: the heuristic scorer's scores are fixed and easy to state.
+        complexity: { scorer: 'heuristic' },
         breaker: { failureThreshold: 1000, coolDownMs: 1000 },
         rules: [
           { name: 'premium-header', when: { headers: { 'x-router-tier': 'premium' } }, target: { model: 'claude-fake' } },

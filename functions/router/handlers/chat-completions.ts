@@ -12,6 +12,7 @@ import type { Outcome } from '../http/request-state.ts';
 import { SSE_HEADERS, sseStream } from '../http/sse-stream.ts';
 import { type HttpResponse, jsonResponse } from '../http/types.ts';
 import type { HandlerContext } from '../route-spec.ts';
+import { dryRun } from './dry-run.ts';
 
 async function* prepend(first: StreamEvent, rest: AsyncIterator<StreamEvent>): AsyncGenerator<StreamEvent> {
   try {
@@ -150,6 +151,7 @@ const streamChat = async (context: HandlerContext, chat: ChatRequest): Promise<H
 
 /** `POST /v1/chat/completions`, JSON or SSE. */
 export const chatCompletions = async (context: HandlerContext): Promise<HttpResponse> => {
+  if (context.state.dryRun) return dryRun(context);
   const { chat } = prepare(context);
   if (chat.stream) return streamChat(context, chat);
   const { completion } = await completeChat(context);

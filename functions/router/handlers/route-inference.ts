@@ -5,6 +5,7 @@ import { type HttpResponse, jsonResponse } from '../http/types.ts';
 import type { HandlerContext } from '../route-spec.ts';
 import type { RouterRuntime } from '../runtime.ts';
 import { completeChat } from './chat-completions.ts';
+import { dryRun } from './dry-run.ts';
 
 /** The simple API's default model: the `auto` alias when configured, else the first alias or model. */
 const defaultModel = (runtime: RouterRuntime): string =>
@@ -23,6 +24,7 @@ export const routeInferenceToChat = (body: unknown, runtime: RouterRuntime): Cha
 
 /** `POST /route-inference`: `{"text"}` -> `{"response","model"}`, routed by the same engine. */
 export const routeInference = async (context: HandlerContext): Promise<HttpResponse> => {
+  if (context.state.dryRun) return dryRun(context);
   const { completion, usage } = await completeChat(context);
   const message = completion.choices[0]?.message;
   return jsonResponse(200, {

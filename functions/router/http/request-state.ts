@@ -44,6 +44,8 @@ export interface RequestState {
   receivedAt: Date;
   http: HttpRequest;
   requestBytes: number;
+  /** `x-router-dry-run: 1`: show the routing decision, call no model. */
+  dryRun: boolean;
   route?: Endpoint;
   pathParams: Record<string, string>;
   body?: unknown;
@@ -80,6 +82,7 @@ export const newRequestState = (http: HttpRequest, requestId: string, now = new 
   receivedAt: now,
   http,
   requestBytes: http.body === undefined ? 0 : Buffer.byteLength(http.body),
+  dryRun: http.headers['x-router-dry-run'] === '1' || http.headers['x-router-dry-run'] === 'true',
   pathParams: {},
   responseHeaders: {},
   afterResponse: [],

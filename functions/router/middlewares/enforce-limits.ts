@@ -25,14 +25,17 @@ export const enforceLimits = (
     const limits = resolveLimits(runtime.config, key);
     // After the guardrails: `max_tokens` may have been capped. Each of `n` choices can use it all.
     const outputReserve = (requestedMaxTokens(chat) ?? runtime.config.limits.reserveOutputTokens) * (chat.n ?? 1);
-    const reservation = {
-      tokens: decision.features.promptTokens + outputReserve,
-      spendMicros: costMicros(decision.model.pricing, {
-        promptTokens: decision.features.promptTokens,
-        completionTokens: outputReserve,
-        cachedTokens: 0,
-      }),
-    };
+    // A dry run calls no model: it counts as a request (rpm) and reserves no tokens or spend.
+    const reservation = state.dryRun
+      ? { tokens: 0, spendMicros: 0 }
+      : {
+          tokens: decision.features.promptTokens + outputReserve,
+          spendMicros: costMicros(decision.model.pricing, {
+            promptTokens: decision.features.promptTokens,
+            completionTokens: outputReserve,
+            cachedTokens: 0,
+          }),
+        };
 
     let admission: Admission;
     try {

@@ -43,11 +43,7 @@ describe('parseConfig defaults', () => {
 
     // Assess
     expect(config.aliases).toEqual({ auto: { strategy: 'complexity' } });
-    expect(config.tiers).toEqual([
-      { name: 'simple', maxScore: 0.12 },
-      { name: 'standard', maxScore: 0.3 },
-      { name: 'complex', maxScore: 1 },
-    ]);
+    expect(config.tiers).toEqual([{ name: 'simple' }, { name: 'standard' }, { name: 'complex' }]);
     expect(config.defaults).toEqual({ limits: { rpm: 60, tpm: 100_000 } });
     expect(config.server).toEqual({ maxBodyBytes: 4 * 1024 * 1024, keyCacheTtlSeconds: 30 });
   });
@@ -59,6 +55,7 @@ describe('parseConfig defaults', () => {
     // Assess
     expect(config.routing).toEqual({
       rules: [],
+      complexity: { scorer: 'learned', model: 'models/routing/complexity-v1.json', onModelError: 'fail' },
       scoring: {
         complexIntent: { weight: 0.4, half: 1 },
         contentIntent: { weight: 0.2, half: 1 },
@@ -302,6 +299,38 @@ describe('parseConfig validation', () => {
 
     // Assess
     expect(error.problems).toEqual(['models[0].tier: unknown tier "standard" (tiers: only)']);
+  });
+
+  test.each([
+    {
+      name: 'premiumShare on a cheapest alias',
+      input: { aliases: { c: { strategy: 'cheapest', premiumShare: 0.3 } } },
+      problem: 'aliases.c.premiumShare: only a complexity alias takes premiumShare',
+    },
+    {
+      name: 'thresholds naming an unknown tier',
+      input: { aliases: { auto: { strategy: 'complexity', thresholds: { easy: 0.2 } } } },
+      problem: 'aliases.auto.thresholds.easy: unknown tier "easy" (tiers: simple, standard, complex)',
+    },
+    {
+      name: 'two tiers without bounds',
+      input: { tiers: [{ name: 'low' }, { name: 'standard' }] },
+      problem: 'tiers[0].maxScore: with other than three tiers, every tier but the last needs a maxScore',
+    },
+  ])('$name is reported', async ({ input, problem }) => {
+    // Act
+    const error = await configErrorOf(() => parseConfig({ models: [MODEL], ...input }));
+
+    // Assess
+    expect(error.problems).toEqual([problem]);
+  });
+
+  test('premiumShare is a share strictly between 0 and 1', async () => {
+    // Act
+    const error = await configErrorOf(() => parseConfig({ models: [MODEL], routing: { complexity: { premiumShare: 1 } } }));
+
+    // Assess
+    expect(error.problems).toEqual(['routing.complexity.premiumShare: Too big: expected number to be <1']);
   });
 
   test('a type error in the routing section does not hide the reference problems', async () => {

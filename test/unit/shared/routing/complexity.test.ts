@@ -2,8 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { chatRequestSchema } from '#shared/api/chat-request.ts';
 import { parseConfig } from '#shared/config/load-config.ts';
 import { scoringSchema } from '#shared/config/routing-schema.ts';
-import { complexityScore, DEFAULT_SCORING, tierForScore } from '#shared/routing/complexity.ts';
+import { complexityScore, DEFAULT_SCORING } from '#shared/routing/complexity.ts';
+import { heuristicScorer } from '#shared/routing/complexity-scorer.ts';
 import { extractFeatures, type RequestFeatures } from '#shared/routing/features.ts';
+import { resolveTierBounds, tierForScore } from '#shared/routing/tier-bounds.ts';
 
 const NO_FEATURES: RequestFeatures = {
   promptTokens: 0,
@@ -22,7 +24,10 @@ const NO_FEATURES: RequestFeatures = {
   language: 'en',
 };
 
-const DEFAULT_TIERS = parseConfig({ models: [{ id: 'm', provider: 'mock' }] }).tiers;
+const DEFAULT_TIERS = resolveTierBounds(
+  parseConfig({ models: [{ id: 'm', provider: 'mock' }] }),
+  heuristicScorer(DEFAULT_SCORING),
+);
 
 const scoreOf = (content: string): number =>
   complexityScore(extractFeatures(chatRequestSchema.parse({ model: 'auto', messages: [{ role: 'user', content }] })));
@@ -177,55 +182,5 @@ describe('complexityScore', () => {
     // 115 task characters (0.2 * 115 / 515); 34 prompt tokens (0.05 * 34 / 2034): 0.32 + 0.15 + 0.0447 + 0.0008.
     expect([features.complexIntent, features.mathSignals, features.taskChars, features.promptTokens]).toEqual([4, 3, 115, 34]);
     expect(score).toBe(0.515);
-  });
-});
-
-describe('tierForScore', () => {
-  test('the default tiers are simple up to 0.12, standard up to 0.3, complex above', () => {
-    // Assess
-    expect(DEFAULT_TIERS).toEqual([
-      { name: 'simple', maxScore: 0.12 },
-      { name: 'standard', maxScore: 0.3 },
-      { name: 'complex', maxScore: 1 },
-    ]);
-  });
-
-  test.each([
-    { score: 0, tier: 'simple' },
-    { score: 0.12, tier: 'simple' },
-    { score: 0.121, tier: 'standard' },
-    { score: 0.3, tier: 'standard' },
-    { score: 0.301, tier: 'complex' },
-    { score: 1, tier: 'complex' },
-  ])('with the default tiers, $score -> $tier', ({ score, tier }) => {
-    // Assess
-    expect(tierForScore(score, DEFAULT_TIERS)).toBe(tier);
-  });
-
-  test('tiers are considered in ascending maxScore order, whatever the config order', () => {
-    // Prepare
-    const tiers = [
-      { name: 'big', maxScore: 1 },
-      { name: 'tiny', maxScore: 0.1 },
-      { name: 'mid', maxScore: 0.5 },
-    ];
-
-    // Assess
-    expect([0.05, 0.3, 0.9].map((score) => tierForScore(score, tiers))).toEqual(['tiny', 'mid', 'big']);
-  });
-
-  test('a score above every bound goes to the strongest tier', () => {
-    // Assess
-    expect(
-      tierForScore(0.9, [
-        { name: 'low', maxScore: 0.2 },
-        { name: 'high', maxScore: 0.6 },
-      ]),
-    ).toBe('high');
-  });
-
-  test('no tiers at all means standard', () => {
-    // Assess
-    expect(tierForScore(0.5, [])).toBe('standard');
   });
 });

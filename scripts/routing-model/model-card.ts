@@ -1,0 +1,198 @@
+import { writeFile } from 'node:fs/promises';
+import type { ModelFile } from '#shared/routing/classifier/complexity-model.ts';
+import type { FoldResult } from './cross-validate.ts';
+import type { Example } from './examples.ts';
+import type { RegressionReport } from './regression-set.ts';
+import { TIERS } from './regression-set.ts';
+
+// The model card: what the model is, what it was trained on (every source with its repository,
+// commit and licence), and what it does on data it never saw.
+
+interface ManifestSource {
+  id: string;
+  label: string;
+  repo: string;
+  commit: string;
+  paths: string[];
+  licence: string;
+  selection: string;
+  rows: number;
+}
+
+export interface CardInput {
+  path: string;
+  file: ModelFile;
+  modelPath: string;
+  manifest: unknown;
+  examples: Example[];
+  /** Calibrated out-of-fold P(strong), per example. */
+  outOfFold: number[];
+  results: FoldResult[];
+  pooledAuc: number;
+  regression: RegressionReport | undefined;
+  /** The heuristic scorer it replaces, on the same rows and prompts. */
+  heuristic: { corpusAuc: number; regression: RegressionReport | undefined };
+}
+
+const pct = (value: number): string => `${(100 * value).toFixed(1)}%`;
+
+/** The tier of a calibrated score with the model's bounds, or with the premium bound at `threshold`. */
+const tierOf = (bounds: ModelFile['bounds'], score: number, premiumThreshold = bounds.standard): 0 | 1 | 2 => {
+  if (score > premiumThreshold) return 2;
+  return score > Math.min(bounds.simple, premiumThreshold) ? 1 : 0;
+};
+
+/** Shares per tier, pooled over rows and averaged over sources (each dataset counts once). */
+const routing = (input: CardInput, label: 0 | 1, premiumThreshold?: number) => {
+  const rows = input.examples.flatMap((example, index) =>
+    example.label === label
+      ? [{ source: example.source, tier: tierOf(input.file.bounds, input.outOfFold[index] as number, premiumThreshold) }]
+      : [],
+  );
+  const pooled = [0, 1, 2].map((tier) => rows.filter((row) => row.tier === tier).length / rows.length);
+  const sources = [...new Set(rows.map((row) => row.source))];
+  const macro = [0, 1, 2].map(
+    (tier) =>
+      sources.reduce((sum, source) => {
+        const ofSource = rows.filter((row) => row.source === source);
+        return sum + ofSource.filter((row) => row.tier === tier).length / ofSource.length;
+      }, 0) / sources.length,
+  );
+  return { pooled, macro };
+};
+
+export const writeModelCard = async (input: CardInput): Promise<void> => {
+  const { file, examples } = input;
+  const sources = ((input.manifest as { sources?: ManifestSource[] }).sources ?? []).filter((source) =>
+    examples.some((example) => example.source === source.id),
+  );
+  const lines: string[] = [];
+  const add = (...text: string[]) => lines.push(...text);
+  add(
+    `# Routing model \`${file.version}\``,
+    '',
+    "The `complexity` strategy's learned scorer: P(a request needs the strong tier), from hashed words and",
+    'character 3-5-grams of the task (the last user message, pasted material trimmed), words of the whole',
+    "conversation and of the system prompt, and the router's request features (code, maths, tools, images,",
+    'JSON, turns, lengths, language). A logistic regression, Platt-calibrated on out-of-fold scores; pure',
+    'TypeScript inference (`shared/routing/classifier/`), weights as int8 in',
+    `\`${input.modelPath}\` (${(JSON.stringify(file).length / 1024).toFixed(0)} KB), read once at cold start and checked against its sha256.`,
+    '',
+    'Reproduce: `npm run routing-data` (rebuilds the corpus from the pinned commits below into',
+    '`.data/routing-corpus`), then `npm run train-router` (deterministic: same corpus and seed, same file).',
+    'Check it on your own traffic: `npm run eval-router -- FILE.jsonl`.',
+    '',
+    '## Training data',
+    '',
+    `${examples.length} prompts from ${sources.length} public datasets, labelled mechanically by the dataset (or`,
+    'its difficulty field) they come from: **strong** = competition and olympiad maths, hard reasoning and',
+    'programming problems, graduate-level science; **cheap** = everyday questions and instructions, reading',
+    'comprehension, summarising, classification, dialogue. Long easy prompts and short hard ones are in both',
+    'labels on purpose, so length cannot carry the model. Each dataset gets the same total weight within its',
+    'label. Only derived figures and weights are committed; the rows stay in the local corpus.',
+    '',
+    '| source | label | rows | repository @ commit | path | licence | selection |',
+    '| --- | --- | ---: | --- | --- | --- | --- |',
+    ...sources.map(
+      (source) =>
+        `| ${source.id} | ${source.label} | ${source.rows} | ${source.repo} @ \`${source.commit.slice(0, 12)}\` | ${source.paths.join(', ')} | ${source.licence} | ${source.selection.replaceAll('|', '/')} |`,
+    ),
+    '',
+    'No source has a non-commercial licence. Never used for training, tuning or selection (held out for',
+    'independent evaluation): Arena-Hard / Arena-Hard-Auto, MT-Bench, the WizardLM test set, the Self-Instruct',
+    "seed tasks, P3 / promptsource, RouteLLM's released evaluation data, GSM8K's test split.",
+    '',
+    '## Evaluation on datasets the model never saw',
+    '',
+    `Cross-validation by source: ${input.results.length} folds, each holding out whole datasets of both labels;`,
+    'every figure here is computed on out-of-fold scores.',
+    '',
+    '| fold | held-out datasets | AUC |',
+    '| --- | --- | ---: |',
+    ...input.results.map((result) => `| ${result.fold} | ${result.heldOut.join(', ')} | ${result.auc.toFixed(3)} |`),
+    `| all | pooled out-of-fold scores | **${input.pooledAuc.toFixed(3)}** |`,
+    '',
+    `For comparison, the hand-weighted heuristic scorer (\`routing.complexity.scorer: "heuristic"\`) has an AUC of ${input.heuristic.corpusAuc.toFixed(3)} on the same rows.`,
+    '',
+  );
+  const describe = (title: string, threshold?: number) => {
+    const cheap = routing(input, 0, threshold);
+    const strong = routing(input, 1, threshold);
+    add(
+      `**${title}** (pooled rows / mean over datasets):`,
+      '',
+      '| | simple (cheap tier) | standard | complex (strong tier) |',
+      '| --- | ---: | ---: | ---: |',
+      `| cheap-label prompts | ${pct(cheap.pooled[0] ?? 0)} / ${pct(cheap.macro[0] ?? 0)} | ${pct(cheap.pooled[1] ?? 0)} / ${pct(cheap.macro[1] ?? 0)} | ${pct(cheap.pooled[2] ?? 0)} / ${pct(cheap.macro[2] ?? 0)} |`,
+      `| strong-label prompts | ${pct(strong.pooled[0] ?? 0)} / ${pct(strong.macro[0] ?? 0)} | ${pct(strong.pooled[1] ?? 0)} / ${pct(strong.macro[1] ?? 0)} | ${pct(strong.pooled[2] ?? 0)} / ${pct(strong.macro[2] ?? 0)} |`,
+      '',
+    );
+  };
+  add(
+    `Default bounds, chosen on these out-of-fold scores (each dataset weighted equally within its label): simple <= ${file.bounds.simple}`,
+    `(at most 10 % of strong-label prompts below it), complex > ${file.bounds.standard} (75 % of cheap-label prompts below it).`,
+    '',
+  );
+  describe('Default bounds');
+  for (const share of [0.3, 0.5]) {
+    const position = (1 - share) * 100;
+    const threshold = file.quantiles[Math.round(position)] ?? file.bounds.standard;
+    describe(`premiumShare ${share} (complex > ${threshold.toFixed(3)})`, threshold);
+  }
+  add(
+    'Per dataset, out of fold, default bounds:',
+    '',
+    '| dataset | label | simple | standard | complex |',
+    '| --- | --- | ---: | ---: | ---: |',
+  );
+  for (const source of [...new Set(examples.map((example) => example.source))].sort()) {
+    const tiers = examples.flatMap((example, index) =>
+      example.source === source ? [tierOf(file.bounds, input.outOfFold[index] as number)] : [],
+    );
+    const label = examples.find((example) => example.source === source)?.label === 1 ? 'strong' : 'cheap';
+    add(
+      `| ${source} | ${label} | ${[0, 1, 2].map((tier) => pct(tiers.filter((t) => t === tier).length / tiers.length)).join(' | ')} |`,
+    );
+  }
+  add('');
+  const regression = input.regression;
+  if (regression) {
+    add(
+      '## The in-house regression set',
+      '',
+      `\`test/fixtures/routing-prompts.json\`: ${regression.prompts} prompts written for this project (short hard, long`,
+      'easy, non-English, multi-turn, tool calls, pasted code), labelled simple / standard / complex, never',
+      'trained on. Routed by the shipped model with the default bounds, one model per tier:',
+      '',
+      `- right tier: ${regression.correct}/${regression.prompts} (${pct(regression.correct / regression.prompts)}); two tiers off: ${regression.twoTiersOff}`,
+      `- AUC, complex against simple prompts: ${regression.aucComplexVsSimple.toFixed(3)}`,
+      ...(input.heuristic.regression
+        ? [
+            `- the heuristic scorer, for comparison: ${input.heuristic.regression.correct}/${regression.prompts} on the right tier, ${input.heuristic.regression.twoTiersOff} two tiers off, AUC ${input.heuristic.regression.aucComplexVsSimple.toFixed(3)} (its weights were fitted on the first 90 of these prompts)`,
+          ]
+        : []),
+      '',
+      '| label \\ routed | simple | standard | complex |',
+      '| --- | ---: | ---: | ---: |',
+      ...TIERS.map((label) => `| ${label} | ${TIERS.map((tier) => regression.confusion[label][tier]).join(' | ')} |`),
+      '',
+    );
+  }
+  add(
+    '## Calibration and thresholds',
+    '',
+    `p = 1 / (1 + exp(-(${file.calibration.a} * raw + ${file.calibration.b}))), fitted on the out-of-fold raw scores with the`,
+    'training weights. `premiumShare` thresholds come from the stored percentiles of those calibrated scores:',
+    'they describe a balanced mix of public prompts, not your traffic. Measure on your own prompts with',
+    '`npm run eval-router` before relying on a share.',
+    '',
+    '## Limits',
+    '',
+    '- The labels are per dataset, not per prompt: an easy item inside a hard dataset is labelled strong.',
+    '- Public datasets are not company traffic: templates and topics differ. The held-out-source figures above',
+    '  are the honest estimate of how it transfers; the regression set is the closest to real requests.',
+    '- Languages: mostly English, with Chinese maths and eleven languages of reading comprehension.',
+    '',
+  );
+  await writeFile(input.path, lines.join('\n'));
+};

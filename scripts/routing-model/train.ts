@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DENSE_FEATURES } from '#shared/routing/classifier/classifier-features.ts';
+import { encodeWeights, MODEL_FORMAT, type ModelFile } from '#shared/routing/classifier/complexity-model.ts';
+import { crossValidate } from './cross-validate.ts';
+import { type Example, loadCorpus } from './examples.ts';
+import { type LinearModel, sourceBalancedWeights, type TrainOptions, train } from './logistic.ts';
+import { auc, fitPlatt, percentiles, weightedQuantile } from './metrics.ts';
+import { writeModelCard } from './model-card.ts';
+import { evaluateRegressionSet, type RegressionReport } from './regression-set.ts';
+
+// `npm run train-router`: trains the complexity classifier on the local corpus (built by
+// `npm run routing-data`), evaluates it by source-held-out cross-validation, calibrates it on the
+// out-of-fold scores, and writes models/routing/<version>.json and its model card. Deterministic:
+// the same corpus and seed give the same file.
+
+const { values: args } = parseArgs({
+  options: {
+    corpus: { type: 'string', default: '.data/routing-corpus' },
+    out: { type: 'string', default: 'models/routing' },
+    version: { type: 'string', default: 'complexity-v1' },
+    seed: { type: 'string', default: '20261125' },
+    dims: { type: 'string', default: String(1 << 17) },
+    epochs: { type: 'string', default: '5' },
+    'learning-rate': { type: 'string', default: '0.1' },
+    l2: { type: 'string', default: '1e-6' },
+    folds: { type: 'string', default: '5' },
+  },
+});
+
+const corpusDir = resolve(args.corpus);
+if (!existsSync(join(corpusDir, 'manifest.json'))) {
+  console.error(`No corpus at ${corpusDir}: build it first with \`npm run routing-data\` (see scripts/routing-data/README.md).`);
+  process.exit(1);
+}
+const options: TrainOptions = {
+  dims: Number(args.dims),
+  denseCount: DENSE_FEATURES.length,
+  epochs: Number(args.epochs),
+  learningRate: Number(args['learning-rate']),
+  l2: Number(args.l2),
+  seed: Number(args.seed),
+};
+const folds = Number(args.folds);
+
+const started = performance.now();
+const { examples, skipped } = loadCorpus(corpusDir, options.dims);
+const labels = examples.map((example) => example.label);
+console.log(`corpus: ${examples.length} rows (${skipped} unreadable) from ${corpusDir}`);
+
+// 1. Honest figures first: every score below comes from a model that never saw the row's dataset.
+const { outOfFold, results } = crossValidate(examples, folds, options);
+const oofRaw = Array.from(outOfFold);
+for (const result of results)
+  console.log(`fold ${result.fold}: AUC ${result.auc.toFixed(3)} held out ${result.heldOut.join(', ')}`);
+const pooledAuc = auc(oofRaw, labels);
+console.log(`pooled out-of-fold AUC: ${pooledAuc.toFixed(3)}`);
+
+// 2. Calibration on those out-of-fold scores, with the training weights (sources and labels balanced).
+const weights = Array.from(sourceBalancedWeights(examples));
+const calibration = fitPlatt(oofRaw, labels, weights);
+const calibrated = oofRaw.map((raw) => 1 / (1 + Math.exp(-(calibration.a * raw + calibration.b))));
+
+// Default bounds, on those scores (each dataset weighted equally within its label): at most 10 % of
+// strong-label prompts fall in the cheapest tier, and 75 % of cheap-label prompts stay below the strongest.
+const ofLabel = (label: 0 | 1) => {
+  const indexes = examples.flatMap((example, index) => (example.label === label ? [index] : []));
+  return {
+    scores: indexes.map((index) => calibrated[index] as number),
+    weights: indexes.map((index) => weights[index] as number),
+  };
+};
+const strongScores = ofLabel(1);
+const cheapScores = ofLabel(0);
+const simpleBound = weightedQuantile(strongScores.scores, strongScores.weights, 0.1);
+const standardBound = Math.max(simpleBound, weightedQuantile(cheapScores.scores, cheapScores.weights, 0.75));
+
+// 3. The shipped model: all sources.
+const final: LinearModel = train(examples, options);
+
+const round = (value: number, digits = 6): number => Number(value.toFixed(digits));
+
+const file: ModelFile = {
+  format: MODEL_FORMAT,
+  version: args.version,
+  dims: options.dims,
+  ...encodeWeights(final.weights),
+  denseNames: [...DENSE_FEATURES],
+  dense: Array.from(final.dense, (value) => round(value)),
+  bias: round(final.bias),
+  calibration: { a: round(calibration.a), b: round(calibration.b) },
+  bounds: { simple: round(simpleBound, 4), standard: round(standardBound, 4) },
+  quantiles: percentiles(calibrated).map((value) => round(value, 4)),
+};
+
+// 4. The in-house regression set: never trained on, scored by the shipped model through the router.
+const regression: RegressionReport | undefined = evaluateRegressionSet(file);
+const heuristic = {
+  corpusAuc: auc(
+    examples.map((example) => example.heuristic),
+    labels,
+  ),
+  regression: evaluateRegressionSet(),
+};
+
+const manifest = JSON.parse(readFileSync(join(corpusDir, 'manifest.json'), 'utf8')) as unknown;
+const corpusHash = createHash('sha256');
+for (const example of examples) corpusHash.update(`${example.id}\n`);
+file.card = {
+  trainedAt: new Date().toISOString().slice(0, 10),
+  corpusRows: examples.length,
+  corpusIdsSha256: corpusHash.digest('hex').slice(0, 16),
+  options,
+  crossValidation: { folds: results.map((result) => ({ ...result, auc: round(result.auc, 4) })), pooledAuc: round(pooledAuc, 4) },
+};
+
+await mkdir(args.out, { recursive: true });
+const modelPath = join(args.out, `${args.version}.json`);
+await writeFile(modelPath, `${JSON.stringify(file)}\n`);
+await writeModelCard({
+  path: join(args.out, 'README.md'),
+  file,
+  modelPath,
+  manifest,
+  examples: examples as Example[],
+  outOfFold: calibrated,
+  results,
+  pooledAuc,
+  regression,
+  heuristic,
+});
+console.log(
+  `wrote ${modelPath} (${Math.round((JSON.stringify(file).length / 1024) * 10) / 10} KB) and its model card in ${Math.round(
+    (performance.now() - started) / 1000,
+  )} s`,
+);

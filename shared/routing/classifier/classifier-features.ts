@@ -1,0 +1,136 @@
+import { type ChatRequest, contentText } from '../../api/chat-request.ts';
+import { languageNames } from '../../config/routing-schema.ts';
+import { type RequestFeatures, taskText } from '../features.ts';
+import { hashCharNgrams, hashWords } from './hashed-text.ts';
+
+// What the complexity classifier sees of a request: hashed words and character n-grams of the
+// task (the last user message, pasted material trimmed), its opening and closing words apart,
+// words of the system prompt, and the
+// router's own request features as a few dense values (which see the whole conversation). The
+// trainer and the router use these functions, so they cannot drift. (Words of the pasted material
+// and earlier turns were tried as a third namespace: they lowered the held-out AUC.)
+
+/** The texts the classifier reads, cut from the request once. */
+export interface ClassifierTexts {
+  task: string;
+  system: string;
+}
+
+export const classifierTexts = (request: ChatRequest): ClassifierTexts => {
+  let lastUser = '';
+  const systems: string[] = [];
+  for (const message of request.messages) {
+    if (message.role === 'user') lastUser = contentText(message.content);
+    else if (message.role === 'system' || message.role === 'developer') systems.push(contentText(message.content));
+  }
+  return { task: taskText(lastUser), system: systems.join('\n') };
+};
+
+/** Dense values, in model order. Logs keep large counts from dominating; every value is small. */
+export const DENSE_FEATURES = [
+  'taskChars',
+  'lastUserChars',
+  'promptTokens',
+  'hasCode',
+  'mathSignals',
+  'earlierTurns',
+  'hasTools',
+  'hasImages',
+  'wantsJson',
+  'complexIntent',
+  'contentIntent',
+  'simpleIntent',
+  'requestedOutputTokens',
+  'hasSystem',
+  ...languageNames.map((language) => `language:${language}`),
+] as const;
+
+export const denseFeatures = (features: RequestFeatures, texts: ClassifierTexts): Float64Array => {
+  const values = new Float64Array(DENSE_FEATURES.length);
+  const set = [
+    Math.log1p(features.taskChars) / 8,
+    Math.log1p(features.lastUserChars) / 10,
+    Math.log1p(features.promptTokens) / 10,
+    features.codeBlocks > 0 ? 1 : 0,
+    Math.log1p(features.mathSignals) / 2,
+    Math.log1p(Math.max(0, features.turns - 1)) / 2,
+    features.hasTools ? 1 : 0,
+    features.hasImages ? 1 : 0,
+    features.wantsJson ? 1 : 0,
+    Math.log1p(features.complexIntent),
+    Math.log1p(features.contentIntent),
+    Math.log1p(features.simpleIntent),
+    Math.log1p(features.requestedOutputTokens ?? 0) / 10,
+    texts.system.length > 0 ? 1 : 0,
+    ...languageNames.map((language) => (features.language === language ? 1 : 0)),
+  ];
+  set.forEach((value, index) => {
+    values[index] = value;
+  });
+  return values;
+};
+
+type Hasher = (visit: (bucket: number) => void) => number;
+
+/** The opening and closing words of a task say what is asked ("prove that", "translate this", "in one line"). */
+const EDGE_WORDS = 6;
+const isSpace = (code: number): boolean => code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x3000;
+/** The text up to the end of its EDGE_WORDS-th word (a scan, not a split: this runs per request). */
+const firstWords = (text: string): string => {
+  let words = 0;
+  for (let i = 0, inWord = false; i < text.length; i++) {
+    const space = isSpace(text.charCodeAt(i));
+    if (!space && !inWord && ++words > EDGE_WORDS) return text.slice(0, i);
+    inWord = !space;
+  }
+  return text;
+};
+/** The text from the start of its EDGE_WORDS-th word from the end. */
+const lastWords = (text: string): string => {
+  let words = 0;
+  for (let i = text.length - 1, inWord = false; i >= 0; i--) {
+    const space = isSpace(text.charCodeAt(i));
+    if (!space && !inWord && ++words > EDGE_WORDS) return text.slice(i + 1);
+    inWord = !space;
+  }
+  return text;
+};
+
+/** The hashed namespaces of a request, in model order; each returns how many features it visited. */
+const hashers = (texts: ClassifierTexts, dims: number): Hasher[] => [
+  (visit) => hashWords(texts.task, 'taskWords', dims, visit),
+  (visit) => hashCharNgrams(texts.task, 'taskChars', dims, visit),
+  (visit) => (texts.system.length > 0 ? hashWords(texts.system, 'systemWords', dims, visit) : 0),
+  (visit) => hashWords(firstWords(texts.task), 'taskStart', dims, visit),
+  (visit) => hashWords(lastWords(texts.task), 'taskEnd', dims, visit),
+];
+
+/**
+ * The hashed part of the linear score, `sum(weight[bucket] * value)`: each namespace's occurrences
+ * count 1/sqrt(occurrences), so a long text weighs no more than a short one, only differently.
+ */
+export const hashedScore = (texts: ClassifierTexts, weights: ArrayLike<number>, dims: number): number => {
+  let score = 0;
+  for (const hash of hashers(texts, dims)) {
+    let sum = 0;
+    const count = hash((bucket) => {
+      sum += weights[bucket] as number;
+    });
+    if (count > 0) score += sum / Math.sqrt(count);
+  }
+  return score;
+};
+
+/** The same features as (bucket, value) pairs, for training. */
+export const hashedFeatures = (texts: ClassifierTexts, dims: number): { buckets: Int32Array; values: Float32Array } => {
+  const buckets: number[] = [];
+  const values: number[] = [];
+  for (const hash of hashers(texts, dims)) {
+    const start = buckets.length;
+    const count = hash((bucket) => {
+      buckets.push(bucket);
+    });
+    for (let i = start; i < buckets.length; i++) values.push(1 / Math.sqrt(count));
+  }
+  return { buckets: Int32Array.from(buckets), values: Float32Array.from(values) };
+};

@@ -1,0 +1,70 @@
+import { describe, expect, test } from 'vitest';
+import { chatRequestSchema } from '#shared/api/chat-request.ts';
+import { createComplexityModel, ModelFileError } from '#shared/routing/classifier/complexity-model.ts';
+import { extractFeatures } from '#shared/routing/features.ts';
+import { handMadeModel } from '#test/fixtures/routing-model.ts';
+
+const score = (model: ReturnType<typeof createComplexityModel>, text: string, system?: string): number => {
+  const request = chatRequestSchema.parse({
+    model: 'auto',
+    messages: [...(system ? [{ role: 'system', content: system }] : []), { role: 'user', content: text }],
+  });
+  return model.score(request, extractFeatures(request));
+};
+
+describe('createComplexityModel', () => {
+  test('scores with its weights: words weighted up raise P(strong), words weighted down lower it', () => {
+    // Prepare
+    const model = createComplexityModel(handMadeModel({ prove: 3, theorem: 3, translate: -3 }));
+
+    // Act
+    const hard = score(model, 'prove the theorem');
+    const easy = score(model, 'translate the sentence');
+    const neutral = score(model, 'the sentence');
+
+    // Assess
+    expect(hard).toBeGreaterThan(0.9);
+    expect(easy).toBeLessThan(0.25);
+    expect(neutral).toBe(0.5);
+    expect(model.version).toBe('test-model');
+  });
+
+  test('only the task counts for task words: the same word in the system prompt is another feature', () => {
+    // Prepare
+    const model = createComplexityModel(handMadeModel({ prove: 3 }));
+
+    // Assess
+    expect(score(model, 'hello', 'prove')).toBe(0.5);
+  });
+
+  test('thresholdForShare reads the stored percentiles, interpolating between them', () => {
+    // Prepare: uniform percentiles, so the threshold for share s is 1 - s.
+    const model = createComplexityModel(handMadeModel({}));
+
+    // Assess
+    expect(model.thresholdForShare(0.3)).toBeCloseTo(0.7);
+    expect(model.thresholdForShare(0.255)).toBeCloseTo(0.745);
+  });
+
+  test.each([
+    { name: 'a wrong format', file: { ...handMadeModel({}), format: 'something-else' }, problem: /format/ },
+    {
+      name: 'weights that do not match their checksum',
+      file: { ...handMadeModel({}), weightsSha256: '0'.repeat(64) },
+      problem: /checksum/,
+    },
+    { name: 'fewer weights than dims', file: { ...handMadeModel({}), dims: 2048 }, problem: /1024 weights for 2048 dims/ },
+    { name: 'dims not a power of two', file: { ...handMadeModel({}), dims: 1500 }, problem: /power of two/ },
+    { name: 'other dense features', file: { ...handMadeModel({}), denseNames: ['x'], dense: [0] }, problem: /retrain/ },
+    { name: 'a missing calibration', file: { ...handMadeModel({}), calibration: undefined }, problem: /calibration/ },
+    { name: 'not an object', file: 'weights', problem: /root|expected object/ },
+  ])('a file with $name is refused with a ModelFileError saying so', ({ file, problem }) => {
+    // Act
+    const act = () => createComplexityModel(file, 'models/routing/broken.json');
+
+    // Assess
+    expect(act).toThrow(ModelFileError);
+    expect(act).toThrow(/^The routing model models\/routing\/broken\.json cannot be used: /);
+    expect(act).toThrow(problem);
+  });
+});
