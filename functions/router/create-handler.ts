@@ -46,7 +46,7 @@ export const createRouterHandler = (runtime: RouterRuntime, extra: { tracing?: M
     .use(matchRoute(routes))
     .use(parseBody(runtime))
     .use(authenticate(runtime))
-    .use(routeModel(runtime.models))
+    .use(routeModel(runtime.models, runtime.config))
     // Guardrails before admission: a capped max_tokens must be what is reserved.
     .use(guardInput(runtime))
     .use(enforceLimits(runtime))

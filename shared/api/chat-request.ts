@@ -97,7 +97,8 @@ export type ResponseFormat = z.infer<typeof responseFormatSchema>;
 
 export const chatRequestSchema = z
   .looseObject({
-    model: z.string({ error: 'model is required (a model id or an alias such as "auto")' }).min(1),
+    // Bounded: a name is echoed in errors and logs, and keys the usage table's rows.
+    model: z.string({ error: 'model is required (a model id or an alias such as "auto")' }).min(1).max(256),
     messages: z.array(chatMessageSchema, { error: 'messages must be an array' }).min(1, 'messages must not be empty'),
     temperature: z.number().min(0).max(2).nullable().optional(),
     top_p: z.number().min(0).max(1).nullable().optional(),
@@ -126,7 +127,14 @@ export const chatRequestSchema = z
       return typeof choice !== 'object' || (request.tools ?? []).some((tool) => tool.function.name === choice.function.name);
     },
     { message: 'tool_choice names a function that is not in tools', path: ['tool_choice'] },
-  );
+  )
+  // Both output caps at once: the smaller one, as max_completion_tokens only, so the cap the
+  // router checks, reserves and forwards is one number.
+  .transform((request) => {
+    if (request.max_tokens == null || request.max_completion_tokens == null) return request;
+    const { max_tokens: legacy, ...rest } = request;
+    return { ...rest, max_completion_tokens: Math.min(legacy, request.max_completion_tokens) };
+  });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
 /** The output cap the client asked for, whichever of the two spellings it used. */

@@ -71,6 +71,11 @@ const UNKNOWN_OUTCOME = new Set(['InternalServerError', 'InternalFailure', 'Serv
 /** Connection errors raised before the request could reach the service. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
+/** The call failed and certainly changed nothing (throttled, or never sent): any write may be sent again. */
+export const certainlyNotApplied = (error: unknown): boolean =>
+  (error instanceof AwsServiceError && NOT_APPLIED.has(error.name)) ||
+  NOT_SENT.has((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+
 export const environmentCredentials = (): AwsCredentials => {
   const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;

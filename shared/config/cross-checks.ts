@@ -79,6 +79,19 @@ export const findReferenceProblems = (config: unknown): Issue[] => {
 
   const plans = isRecord(config.plans) ? config.plans : {};
   const tenants = isRecord(config.tenants) ? config.tenants : {};
+  const nameRef = (path: PropertyKey[], name: unknown): void => {
+    if (typeof name === 'string' && !ids.has(name) && !Object.hasOwn(aliases, name))
+      issues.push({ path, message: `unknown model or alias "${name}"` });
+  };
+  for (const [section, entries] of [
+    ['plans', plans],
+    ['tenants', tenants],
+  ] as const) {
+    for (const [name, entry] of Object.entries(entries)) {
+      if (isRecord(entry))
+        for (const [index, model] of strings(entry.models).entries()) nameRef([section, name, 'models', index], model);
+    }
+  }
   for (const [name, tenant] of Object.entries(tenants)) {
     if (isRecord(tenant) && typeof tenant.plan === 'string' && !Object.hasOwn(plans, tenant.plan)) {
       issues.push({ path: ['tenants', name, 'plan'], message: `unknown plan "${tenant.plan}"` });

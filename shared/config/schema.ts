@@ -22,8 +22,12 @@ export const limitsSchema = z.strictObject({
   monthlyBudgetUsd: z.number().positive().optional(),
 });
 
+/** Models and aliases a plan's or tenant's keys may use; the served model must be among the ids listed. */
+const modelListSchema = z.array(modelIdSchema).min(1).optional();
+
 export const planSchema = z.strictObject({
   limits: limitsSchema.optional(),
+  models: modelListSchema,
   tenantLimits: limitsSchema.optional(),
   /** At this fraction of the monthly budget, `auto` requests go to the cheapest capable model instead of being refused. */
   downgradeAt: z.number().gt(0).lt(1).optional(),
@@ -32,6 +36,7 @@ export const planSchema = z.strictObject({
 
 export const tenantSchema = z.strictObject({
   plan: z.string().min(1).optional(),
+  models: modelListSchema,
   limits: limitsSchema.optional(),
   lagoSubscriptionId: z.string().min(1).optional(),
 });
@@ -140,9 +145,9 @@ export const configSchema = z
           .max(6 * 1024 * 1024)
           .default(4 * 1024 * 1024),
         /** A revoked key stops working within this many seconds. */
-        keyCacheTtlSeconds: z.number().int().nonnegative().default(30),
+        keyCacheTtlSeconds: z.number().int().nonnegative().default(10),
       })
-      .default({ maxBodyBytes: 4 * 1024 * 1024, keyCacheTtlSeconds: 30 }),
+      .default({ maxBodyBytes: 4 * 1024 * 1024, keyCacheTtlSeconds: 10 }),
     routing: routingSchema,
     guardrails: guardrailsSchema,
     observability: z

@@ -22,13 +22,13 @@ export const generateApiKey = (): NewApiKey => {
 
 export const newKeyId = (): string => `key_${randomBytes(10).toString('hex')}`;
 
-/** `Authorization: Bearer <key>` or `x-api-key: <key>`; undefined when neither is present. */
+/**
+ * `Authorization: Bearer <key>`, else `x-api-key: <key>`; undefined when neither carries one. A
+ * malformed Authorization (another scheme, added by a proxy) does not hide a valid x-api-key.
+ */
 export const readPresentedKey = (headers: Readonly<Record<string, string | undefined>>): string | undefined => {
-  const authorization = headers.authorization?.trim();
-  if (authorization) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    return match?.[1];
-  }
+  const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization?.trim() ?? '')?.[1];
+  if (bearer) return bearer;
   const apiKey = headers['x-api-key']?.trim();
   return apiKey || undefined;
 };

@@ -49,4 +49,9 @@ export class KeyCache {
   delete(hash: string): void {
     this.#entries.delete(hash);
   }
+
+  /** Forgets a key by its id (after an admin changes or revokes it): this instance sees the change at once. */
+  deleteById(id: string): void {
+    for (const [hash, entry] of this.#entries) if (entry.record?.id === id) this.#entries.delete(hash);
+  }
 }

@@ -2,14 +2,11 @@ import type { Limits } from '../config/schema.ts';
 import { InvalidRequestError, QuotaExceededError, RateLimitError, type RouterError } from '../errors.ts';
 import { microsToUsd, usdToMicros } from '../pricing/cost.ts';
 import type { LimitsStore, WindowBounds, WindowCounters } from './limits-store.ts';
+import type { Reservation } from './reservation.ts';
 import type { EffectiveLimits } from './resolve-limits.ts';
 import { formatReset, minuteWindow, monthWindow, type Window } from './windows.ts';
 
-/** What a request holds until it completes: its estimated tokens and spend. */
-export interface Reservation {
-  tokens: number;
-  spendMicros: number;
-}
+export type { Reservation } from './reservation.ts';
 
 export interface AdmittedWindow {
   scope: string;
@@ -44,11 +41,10 @@ const boundsFor = (check: Check): WindowBounds =>
         spendMicros: check.limits.monthlyBudgetUsd === undefined ? undefined : usdToMicros(check.limits.monthlyBudgetUsd),
       };
 
-const amountsFor = (check: Check, reservation: Reservation): WindowCounters => ({
-  requests: 1,
-  tokens: reservation.tokens,
-  spendMicros: check.window.kind === 'month' ? reservation.spendMicros : 0,
-});
+const amountsFor = (check: Check, reservation: Reservation): WindowCounters =>
+  check.window.kind === 'month'
+    ? { requests: 1, tokens: reservation.monthly.tokens, spendMicros: reservation.monthly.spendMicros }
+    : { requests: 1, tokens: reservation.tokens, spendMicros: 0 };
 
 /** OpenAI-style headers from the per-minute window that applies (the key's, else the tenant's). */
 const rateLimitHeaders = (check: Check | undefined, counters: WindowCounters, now: number): Record<string, string> => {
@@ -94,7 +90,7 @@ const refusal = (
   const resets = new Date(check.window.endsAt).toISOString();
   if (
     limits.monthlyBudgetUsd !== undefined &&
-    counters.spendMicros + reservation.spendMicros > usdToMicros(limits.monthlyBudgetUsd)
+    counters.spendMicros + reservation.monthly.spendMicros > usdToMicros(limits.monthlyBudgetUsd)
   ) {
     return new QuotaExceededError(
       `Monthly budget of $${limits.monthlyBudgetUsd} reached for ${label}; it resets at ${resets}.`,
@@ -197,7 +193,11 @@ const release = async (store: LimitsStore, windows: readonly AdmittedWindow[]): 
  * After the response: replaces the reservation with what was really used. The request itself
  * still counts (it was made); tokens and spend are corrected, in both directions.
  */
-export const reconcile = async (store: LimitsStore, admission: Admission, actual: Reservation): Promise<void> => {
+export const reconcile = async (
+  store: LimitsStore,
+  admission: Admission,
+  actual: { tokens: number; spendMicros: number },
+): Promise<void> => {
   await Promise.all(
     admission.windows.map(({ scope, window, amounts }) =>
       store.adjust(scope, window, {

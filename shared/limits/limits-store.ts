@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { certainlyNotApplied } from '../aws/aws-json-client.ts';
 import { type DynamoApi, isConditionalCheckFailed } from '../store/dynamo-api.ts';
 import type { Window } from './windows.ts';
 
@@ -38,7 +40,19 @@ export interface LimitsStore {
   read(scope: string, window: Window): Promise<WindowCounters>;
 }
 
-export const createLimitsStore = (client: DynamoApi, tableName: string): LimitsStore => {
+/**
+ * Waits before sending a correction again. A correction is an `ADD`, so it is resent only when it
+ * certainly changed nothing (throttled, or never sent); an unknown outcome is reported, never
+ * resent, because counting it twice is worse than a logged leak an operator can correct.
+ */
+const ADJUST_RETRY_DELAYS_MS = [100, 500, 2_000];
+
+export const createLimitsStore = (
+  client: DynamoApi,
+  tableName: string,
+  options: { retryDelaysMs?: readonly number[] } = {},
+): LimitsStore => {
+  const retryDelays = options.retryDelaysMs ?? ADJUST_RETRY_DELAYS_MS;
   const key = (scope: string, window: Window) => ({ pk: { S: `${scope}#${window.id}` } });
 
   return {
@@ -90,7 +104,7 @@ export const createLimitsStore = (client: DynamoApi, tableName: string): LimitsS
 
     async adjust(scope, window, delta) {
       if (delta.requests === 0 && delta.tokens === 0 && delta.spendMicros === 0) return;
-      await client.updateItem({
+      const update = {
         TableName: tableName,
         Key: key(scope, window),
         UpdateExpression:
@@ -101,7 +115,17 @@ export const createLimitsStore = (client: DynamoApi, tableName: string): LimitsS
           ':spend': { N: String(delta.spendMicros) },
           ':expires': { N: String(window.expiresAt) },
         },
-      });
+      };
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await client.updateItem(update);
+          return;
+        } catch (error) {
+          const delay = retryDelays[attempt];
+          if (delay === undefined || !certainlyNotApplied(error)) throw error;
+          await sleep(delay);
+        }
+      }
     },
 
     async read(scope, window) {

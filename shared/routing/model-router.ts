@@ -1,7 +1,7 @@
 import type { ChatRequest } from '../api/chat-request.ts';
 import type { RoutingRule } from '../config/routing-schema.ts';
 import type { AliasConfig, ModelConfig, RouterConfig } from '../config/schema.ts';
-import { InvalidRequestError, NotFoundError } from '../errors.ts';
+import { InvalidRequestError, NotFoundError, PermissionError } from '../errors.ts';
 import { costMicros } from '../pricing/cost.ts';
 import { type ComplexityScorer, heuristicScorer } from './complexity-scorer.ts';
 import { extractFeatures, type RequestFeatures, requiredCapabilities } from './features.ts';
@@ -44,6 +44,11 @@ export interface RoutingInput {
   random?: () => number;
   /** Fraction of the monthly budget used, when past the plan's downgrade point: route to the cheapest capable model. */
   budgetUsed?: number;
+  /**
+   * The models the caller may be served by (its key's, tenant's and plan's lists): aliases,
+   * rules, splits and fallbacks choose among these only. All models when absent.
+   */
+  allowed?: ReadonlySet<string>;
 }
 
 /** The router's 404 for a name that is neither a model nor an alias, listing the names there are. */
@@ -113,14 +118,26 @@ export const createModelRouter = (
       { code: 'no_capable_model', param: 'model' },
     );
 
-  /** Keeps the models that can serve the request, in order, without duplicates. */
-  const capable = (candidates: readonly ModelConfig[], features: RequestFeatures): ModelConfig[] => {
+  /** Keeps the models the caller may use that can serve the request, in order, without duplicates. */
+  const capable = (candidates: readonly ModelConfig[], features: RequestFeatures, input: RoutingInput): ModelConfig[] => {
     const seen = new Set<string>();
     return candidates.filter((model) => {
-      if (seen.has(model.id) || !canServe(model, features)) return false;
+      if (seen.has(model.id) || (input.allowed && !input.allowed.has(model.id)) || !canServe(model, features)) return false;
       seen.add(model.id);
       return true;
     });
+  };
+
+  /** Nothing left to serve: because of the caller's model list (403), or because no model can (400). */
+  const nothingToServe = (candidates: readonly ModelConfig[], features: RequestFeatures, input: RoutingInput) => {
+    const allowed = input.allowed;
+    if (allowed && candidates.some((model) => canServe(model, features))) {
+      return new PermissionError(
+        `None of the models this key may use can serve this request (${[`${features.promptTokens} prompt tokens`, ...requiredCapabilities(features)].join(', ')}). Allowed: ${[...allowed].join(', ') || '(none)'}.`,
+        { code: 'no_allowed_model', param: 'model' },
+      );
+    }
+    return noCapableModel(features);
   };
 
   /** Prefer the wanted tier, then stronger tiers (never silently downgrade), then weaker; cheapest first within each. */
@@ -188,7 +205,7 @@ export const createModelRouter = (
     const pool = alias.models ? alias.models.map(byId) : [...models.values()];
     const score = scorer.score(input.request, features);
     const scoredTier = tierForScore(score, aliasBounds.get(name) ?? defaultBounds);
-    const defaultOrder = capable(strategyOrder(alias, pool, scoredTier, features), features);
+    const defaultOrder = capable(strategyOrder(alias, pool, scoredTier, features), features, input);
     const context: RuleContext = {
       alias: name,
       tier: scoredTier,
@@ -201,15 +218,15 @@ export const createModelRouter = (
       headers: input.headers ?? {},
     };
     if (input.budgetUsed !== undefined) {
-      const [model, ...fallbacks] = capable([...pool].sort(byCost(features)), features);
-      if (model === undefined) throw noCapableModel(features);
+      const [model, ...fallbacks] = capable([...pool].sort(byCost(features)), features, input);
+      if (model === undefined) throw nothingToServe(pool, features, input);
       const reason = `alias ${name}: budget ${Math.floor(input.budgetUsed * 100)}% used -> cheapest`;
       return { requested: name, model, fallbacks, tier: model.tier, score, scorer: scorer.name, reason, features, premium };
     }
     const rule = findRule(rules, context);
-    const chain = rule ? capable(ruleChain(rule, defaultOrder, input, features), features) : defaultOrder;
+    const chain = rule ? capable(ruleChain(rule, defaultOrder, input, features), features, input) : defaultOrder;
     const [model, ...fallbacks] = chain;
-    if (model === undefined) throw noCapableModel(features);
+    if (model === undefined) throw nothingToServe(rule ? ruleChain(rule, pool, input, features) : pool, features, input);
     const strategy = alias.strategy === 'complexity' ? `${scoreLabel} ${score} -> ${scoredTier}` : alias.strategy;
     const served = model.tier === scoredTier || alias.strategy !== 'complexity' ? '' : `, served by ${model.tier}`;
     return {
@@ -239,7 +256,8 @@ export const createModelRouter = (
       if (!model) throw unknownModelError(request.model, names);
       const features = extractFeatures(request);
       // A concrete model bypasses scoring and rules; only its configured fallbacks follow it.
-      const fallbacks = capable(model.fallbacks.map(byId), features).filter((fallback) => fallback.id !== model.id);
+      if (input.allowed && !input.allowed.has(model.id)) throw nothingToServe([model], features, input);
+      const fallbacks = capable(model.fallbacks.map(byId), features, input).filter((fallback) => fallback.id !== model.id);
       return {
         requested: request.model,
         model,

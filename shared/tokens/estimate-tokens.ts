@@ -12,18 +12,44 @@ const PIECES =
 /** Base64 and keys: long unbroken runs with digits and capitals in them, where BPE finds few merges. */
 const BLOB = /[A-Za-z0-9+/=]{24,}/g;
 const INNER_CAPITALS = /(?<=\p{Ll})\p{Lu}/gu;
-/** Longer texts are estimated from a prefix and scaled: the estimate must stay cheap for 4 MB bodies. */
+/**
+ * Longer texts are estimated from windows spread over the whole text and scaled: cheap for 4 MB
+ * bodies, and no prefix (100 KB of spaces) can stand for what follows it.
+ */
 const SAMPLE_CHARS = 100_000;
+const SAMPLE_WINDOWS = 10;
+/**
+ * The estimate never falls below the text's UTF-8 size over this: however the text is built
+ * (whitespace padding, unusual scripts), a client cannot make the router count next to nothing.
+ * English prose is about 4.5 bytes per o200k token, code and data fewer; 8 stays well under both.
+ */
+const BYTES_PER_TOKEN_FLOOR = 8;
+
+/**
+ * ASCII punctuation merges into runs; CJK and fullwidth punctuation is about a token each; other
+ * symbols and emoji are multi-byte and take 1.5 or more byte-level tokens each (measured against o200k).
+ */
+const symbolTokens = (run: string): number => {
+  let ascii = 0;
+  let tokens = 0;
+  for (const char of run) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code < 128) ascii += 1;
+    else tokens += (code >= 0x3000 && code <= 0x303f) || (code >= 0xff00 && code <= 0xffef) ? 1 : 1.6;
+  }
+  return tokens + (ascii > 0 ? 0.6 + 0.4 * (ascii - 1) : 0);
+};
 
 const estimatePieces = (text: string): number => {
   let tokens = 0;
   for (const match of text.matchAll(PIECES)) {
     const [, wide, abjad, word, digits, symbols] = match;
-    if (wide !== undefined) tokens += 0.75;
+    // Characters beyond the BMP (CJK Extension B and later) take about three byte-level tokens each.
+    if (wide !== undefined) tokens += wide.length > 1 ? 3 : 0.75;
     else if (abjad !== undefined) tokens += 1 + Math.floor(abjad.length / 3);
     else if (word !== undefined) tokens += 1 + Math.floor(word.length / 8) + 0.5 * (word.match(INNER_CAPITALS)?.length ?? 0);
     else if (digits !== undefined) tokens += Math.ceil(digits.length / 3);
-    else if (symbols !== undefined) tokens += 0.6 + 0.4 * (symbols.length - 1);
+    else if (symbols !== undefined) tokens += symbolTokens(symbols);
     else tokens += 1;
   }
   return tokens;
@@ -51,8 +77,13 @@ const IMAGE_TOKENS = { low: 85, high: 765 } as const;
 
 export const estimateTextTokens = (text: string): number => {
   if (text.length === 0) return 0;
-  if (text.length <= SAMPLE_CHARS) return Math.ceil(estimateWithBlobs(text));
-  return Math.ceil((estimateWithBlobs(text.slice(0, SAMPLE_CHARS)) * text.length) / SAMPLE_CHARS);
+  const floor = Buffer.byteLength(text) / BYTES_PER_TOKEN_FLOOR;
+  if (text.length <= SAMPLE_CHARS) return Math.ceil(Math.max(floor, estimateWithBlobs(text)));
+  const window = Math.floor(SAMPLE_CHARS / SAMPLE_WINDOWS);
+  const stride = Math.floor((text.length - window) / (SAMPLE_WINDOWS - 1));
+  let sampled = 0;
+  for (let i = 0; i < SAMPLE_WINDOWS; i++) sampled += estimateWithBlobs(text.slice(i * stride, i * stride + window));
+  return Math.ceil(Math.max(floor, (sampled * text.length) / (window * SAMPLE_WINDOWS)));
 };
 
 const messageTokens = (message: ChatMessage): number => {

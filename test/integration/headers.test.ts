@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type Harness, startHarness } from './harness.ts';
+import { ADMIN_KEY, type Harness, startHarness } from './harness.ts';
 
 // Every response carries the router's headers; usage and sizes when they are known.
 
@@ -11,6 +11,26 @@ beforeAll(async () => {
   key = (await harness.createKey()).key;
 });
 afterAll(async () => harness.close());
+
+test('HEAD /health answers 200 with no body, for load balancers and uptime checks', async () => {
+  // Act
+  const response = await harness.fetch('/health', { method: 'HEAD' });
+
+  // Assess
+  expect(response.status).toBe(200);
+  expect(await response.text()).toBe('');
+});
+
+test('a malformed Authorization header does not hide a valid x-api-key', async () => {
+  // Prepare
+  const { key } = await harness.createKey();
+
+  // Act
+  const response = await harness.fetch('/v1/models', { headers: { authorization: 'Basic dXNlcjpwYXNz', 'x-api-key': key } });
+
+  // Assess
+  expect(response.status).toBe(200);
+});
 
 test('GET /health needs no key and is cheap', async () => {
   const response = await harness.fetch('/health');
@@ -93,4 +113,19 @@ test('errors carry the request id and timing too', async () => {
   expect(response.status).toBe(401);
   expect(response.headers.get('x-request-id')).toBeTruthy();
   expect(response.headers.get('x-process-time')).toBeTruthy();
+});
+
+test('a revoked key is refused at once by the instance that revoked it, whatever the cache TTL', async () => {
+  // Prepare: the key is used, so this instance caches it (for 10 s by default).
+  const { key: doomed, id } = await harness.createKey();
+  expect((await harness.fetch('/v1/models', { key: doomed })).status).toBe(200);
+
+  // Act
+  const revoked = await harness.fetch(`/admin/keys/${id}`, { method: 'DELETE', key: ADMIN_KEY });
+  const after = await harness.fetch('/v1/models', { key: doomed });
+
+  // Assess
+  expect(revoked.status).toBe(200);
+  expect(after.status).toBe(401);
+  expect(await after.json()).toMatchObject({ error: { code: 'api_key_revoked' } });
 });

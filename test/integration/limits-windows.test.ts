@@ -34,7 +34,9 @@ const limits = (key: EffectiveLimits['key'], tenant: EffectiveLimits['tenant'] =
   tenant,
   downgradeAt: undefined,
 });
-const small = { tokens: 10, spendMicros: 5 };
+/** The same amounts in the per-minute and the monthly windows. */
+const reserve = (tokens: number, spendMicros: number) => ({ tokens, spendMicros, monthly: { tokens, spendMicros } });
+const small = reserve(10, 5);
 const at = (iso: string) => Date.parse(iso);
 
 describe('windows', () => {
@@ -62,7 +64,7 @@ describe('windows', () => {
     // Prepare
     const who = caller();
     const rules = limits({ monthlyTokens: 100 });
-    await admit(store, rules, who, { tokens: 100, spendMicros: 0 }, at('2026-11-30T23:59:00Z'));
+    await admit(store, rules, who, reserve(100, 0), at('2026-11-30T23:59:00Z'));
 
     // Act
     const refused = await admit(store, rules, who, small, at('2026-11-30T23:59:59Z')).catch((error: unknown) => error);
@@ -102,7 +104,7 @@ describe('windows', () => {
   test('a request bigger than the whole limit is refused (400) without writing anything', async () => {
     const who = caller();
     const now = at('2026-11-24T10:00:00Z');
-    await expect(admit(store, limits({ tpm: 50 }), who, { tokens: 51, spendMicros: 0 }, now)).rejects.toMatchObject({
+    await expect(admit(store, limits({ tpm: 50 }), who, reserve(51, 0), now)).rejects.toMatchObject({
       statusCode: 400,
       code: 'request_exceeds_limit',
     });
@@ -119,13 +121,7 @@ describe('reconciliation', () => {
     // Prepare
     const who = caller();
     const now = at('2026-11-24T12:00:00Z');
-    const admission = await admit(
-      store,
-      limits({ tpm: 10_000, monthlyBudgetUsd: 1 }),
-      who,
-      { tokens: 1_000, spendMicros: 4_000 },
-      now,
-    );
+    const admission = await admit(store, limits({ tpm: 10_000, monthlyBudgetUsd: 1 }), who, reserve(1_000, 4_000), now);
 
     // Act
     await reconcile(store, admission, actual);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { minuteWindow } from '#shared/limits/windows.ts';
+import { minuteWindow, monthWindow } from '#shared/limits/windows.ts';
 import { ADMIN_KEY, type Harness, startHarness } from './harness.ts';
 
 // Rate limits and quotas through the real HTTP server and the embedded DynamoDB: exact under
@@ -58,6 +58,41 @@ describe('requests per minute', () => {
     expect(bodies[refused]).toMatchObject({
       error: { type: 'rate_limit_error', code: 'rate_limit_exceeded', message: expect.stringMatching(/20 requests per minute/) },
     });
+  });
+
+  test('refused requests count too: an unknown model is a 404 until the minute is used up, then a 429', async () => {
+    // Prepare
+    const { key } = await harness.createKey({ limits: { rpm: 5 } });
+    await awayFromMinuteEdge();
+
+    // Act
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const response = await chat(key, { model: 'no-such-model' });
+      statuses.push(response.status);
+      await response.text();
+    }
+    const valid = await chat(key);
+
+    // Assess
+    expect(statuses).toEqual([404, 404, 404, 404, 404, 429, 429]);
+    expect(valid.status).toBe(429);
+    expect(await valid.json()).toMatchObject({ error: { code: 'rate_limit_exceeded' } });
+  });
+
+  test('a model name longer than 256 characters is a 400 that does not echo it', async () => {
+    // Prepare
+    const { key } = await harness.createKey();
+    const name = 'x'.repeat(5_000);
+
+    // Act
+    const response = await chat(key, { model: name });
+    const text = await response.text();
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text)).toMatchObject({ error: { param: 'model' } });
+    expect(text).not.toContain('x'.repeat(300));
   });
 
   test('every admitted response carries the remaining budget, counting down', async () => {
@@ -233,6 +268,40 @@ describe('budget', () => {
     expect(await last?.json()).toMatchObject({
       error: { type: 'insufficient_quota', message: expect.stringMatching(/^Monthly budget of \$0.002 reached for key key_/) },
     });
+  });
+});
+
+describe('upstream usage', () => {
+  test('max_tokens and max_completion_tokens together: one cap reaches the upstream, and it is what was reserved', async () => {
+    // Prepare
+    const { key } = await harness.createKey({ limits: { tpm: 4_100 } });
+
+    // Act
+    const response = await chat(key, { model: 'gpt-fake', max_tokens: 100_000, max_completion_tokens: 4_000 });
+    await response.text();
+
+    // Assess: admitted under a 4,100 tpm (4,000 reserved, not 100,000), and only the smaller cap forwarded.
+    expect(response.status).toBe(200);
+    const sent = harness.openaiUpstream.requests.at(-1)?.body;
+    expect(sent).toMatchObject({ max_completion_tokens: 4_000 });
+    expect(sent).not.toHaveProperty('max_tokens');
+  });
+
+  test('a negative prompt count from the upstream is never credited to the budget', async () => {
+    // Prepare
+    const { key, id } = await harness.createKey({ limits: { monthlyBudgetUsd: 5 } });
+    harness.openaiUpstream.enqueue({ kind: 'reply', text: 'ok', usage: { prompt_tokens: -1_000_000, completion_tokens: 5 } });
+
+    // Act
+    const response = await chat(key, { model: 'gpt-fake' });
+    const body = (await response.json()) as { usage: { prompt_tokens: number } };
+    await harness.router.idle();
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(body.usage.prompt_tokens).toBeGreaterThan(0);
+    const window = await harness.router.runtime.limits.read(`key#${id}`, monthWindow(new Date()));
+    expect(window.spendMicros).toBeGreaterThan(0);
   });
 });
 

@@ -61,15 +61,18 @@ export const getKey = async ({ state, runtime }: HandlerContext): Promise<HttpRe
   return jsonResponse(200, record);
 };
 
-/** `PATCH /admin/keys/{id}`: limits, models, plan and metadata take effect within the key cache TTL. */
+/** `PATCH /admin/keys/{id}`: at once on this instance, within the key cache TTL on the others. */
 export const updateKey = async ({ state, runtime }: HandlerContext): Promise<HttpResponse> => {
   const changes = state.body as UpdateKeyRequest;
   checkReferences(runtime, changes);
-  return jsonResponse(200, await runtime.keys.update(state.pathParams.id ?? '', changes));
+  const record = await runtime.keys.update(state.pathParams.id ?? '', changes);
+  runtime.keyCache.deleteById(record.id);
+  return jsonResponse(200, record);
 };
 
-/** `DELETE /admin/keys/{id}`: revokes; instances stop accepting it within the key cache TTL. */
+/** `DELETE /admin/keys/{id}`: revokes; this instance refuses the key at once, the others within the key cache TTL. */
 export const revokeKey = async ({ state, runtime }: HandlerContext): Promise<HttpResponse> => {
   const record = await runtime.keys.revoke(state.pathParams.id ?? '', state.receivedAt);
+  runtime.keyCache.deleteById(record.id);
   return jsonResponse(200, record);
 };

@@ -1,5 +1,5 @@
 import type { ChatRequest } from '#shared/api/chat-request.ts';
-import type { Usage } from '#shared/api/chat-response.ts';
+import { toOpenAIUsage, type Usage } from '#shared/api/chat-response.ts';
 import type { ModelConfig } from '#shared/config/schema.ts';
 import { InternalError } from '#shared/errors.ts';
 import { createOutputGuard } from '#shared/guardrails/output-guard.ts';
@@ -7,6 +7,7 @@ import { costMicros } from '#shared/pricing/cost.ts';
 import type { CompletionResult, ModelTarget, Provider, StreamEvent } from '#shared/providers/types.ts';
 import { upstreamProtocolError } from '#shared/providers/upstream-errors.ts';
 import { type FallbackResult, runWithFallback } from '#shared/resilience/run-with-fallback.ts';
+import { boundUsage } from '#shared/tokens/bound-usage.ts';
 import { estimateUsage } from '#shared/tokens/estimate-tokens.ts';
 import type { Outcome } from '../http/request-state.ts';
 import { SSE_HEADERS, sseStream } from '../http/sse-stream.ts';
@@ -33,6 +34,23 @@ const costs = (context: HandlerContext, target: ModelTarget, usage: Usage) => ({
   costMicros: costMicros(target.config.pricing, usage),
   premiumCostMicros: costMicros(prepare(context).decision.premium.pricing, usage),
 });
+
+/** Costs of what the upstream reported, after bounding it to what the request could use (logged when it was not). */
+const upstreamCosts = (context: HandlerContext, target: ModelTarget, reported: Usage) => {
+  const { chat } = prepare(context);
+  const { usage, adjusted } = boundUsage(reported, chat, target.config);
+  if (adjusted.length > 0) {
+    context.runtime.counters.increment('usage.upstream_adjusted');
+    context.runtime.logger.warn('upstream usage out of bounds, adjusted', {
+      requestId: context.state.requestId,
+      model: target.config.id,
+      fields: adjusted,
+      reported: { ...reported },
+      billed: { ...usage },
+    });
+  }
+  return costs(context, target, usage);
+};
 
 /** The chat request and routing decision, which earlier middlewares must have settled. */
 const prepare = ({ state }: HandlerContext) => {
@@ -94,10 +112,16 @@ export const completeChat = async (context: HandlerContext): Promise<CompletionR
   const { result, target, provider } = await callModels(context, signal, (provider, target, attemptSignal) =>
     provider.complete(chat, target, { signal: attemptSignal, requestId: state.requestId }),
   );
-  state.outcome = { modelId: target.config.id, provider: provider.name, stream: false, ...costs(context, target, result.usage) };
+  const billed = upstreamCosts(context, target, result.usage);
+  state.outcome = { modelId: target.config.id, provider: provider.name, stream: false, ...billed };
+  // The client sees the usage it is billed for.
+  const answer =
+    billed.usage === result.usage
+      ? result
+      : { completion: { ...result.completion, usage: toOpenAIUsage(billed.usage) }, usage: billed.usage };
   // Usage is recorded first: an answer the output policy blocks was still produced, and is billed.
   const guard = outputGuard(context);
-  return guard ? { ...result, completion: guard.completion(result.completion) } : result;
+  return guard ? { ...answer, completion: guard.completion(answer.completion) } : answer;
 };
 
 const streamChat = async (context: HandlerContext, chat: ChatRequest): Promise<HttpResponse> => {
@@ -131,7 +155,7 @@ const streamChat = async (context: HandlerContext, chat: ChatRequest): Promise<H
   const body = sseStream(first, rest, {
     includeUsage: chat.stream_options?.include_usage === true,
     onUsage: (usage) => {
-      Object.assign(outcome, costs(context, target, usage));
+      Object.assign(outcome, upstreamCosts(context, target, usage));
     },
     onError: (error, streamedText) => {
       // What was streamed before the cut was produced and is accounted for, as an estimate.
@@ -140,9 +164,13 @@ const streamChat = async (context: HandlerContext, chat: ChatRequest): Promise<H
       });
     },
     onClientClose: (streamedText) => {
-      // The answer was produced (and is paid upstream) up to here: account for it, as an estimate.
-      if (!outcome.usage)
-        Object.assign(outcome, costs(context, target, estimateUsage(chat, streamedText)), { streamError: 'client_closed' });
+      // The upstream is stopped at once (a user's "stop" saves tokens). What it produced up to here
+      // is billed, as an estimate, and never less prompt than admission reserved.
+      if (!outcome.usage) {
+        const estimate = estimateUsage(chat, streamedText);
+        const promptTokens = Math.max(estimate.promptTokens, prepare(context).decision.features.promptTokens);
+        Object.assign(outcome, costs(context, target, { ...estimate, promptTokens }), { streamError: 'client_closed' });
+      }
       clientGone.abort(new Error('client closed the connection'));
     },
   });

@@ -1,5 +1,5 @@
 import { NotFoundError } from '#shared/errors.ts';
-import { keyAllows } from '#shared/keys/key-access.ts';
+import { accessLists, mayRequest } from '#shared/keys/key-access.ts';
 import { clientKey } from '../http/request-state.ts';
 import { type HttpResponse, jsonResponse } from '../http/types.ts';
 import type { HandlerContext } from '../route-spec.ts';
@@ -27,7 +27,8 @@ const describe = (runtime: RouterRuntime, name: string) => {
 
 const allowedNames = ({ state, runtime }: HandlerContext): string[] => {
   const key = clientKey(state);
-  return runtime.models.names.filter((name) => keyAllows(key?.models, name));
+  const lists = key ? accessLists(runtime.config, key) : [];
+  return runtime.models.names.filter((name) => mayRequest(lists, name));
 };
 
 /** `GET /v1/models`: the model ids and aliases this key may use. */

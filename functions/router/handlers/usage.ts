@@ -69,7 +69,12 @@ const report = async (
   const groupOf = (row: UsageRow): string =>
     query.group_by === 'day' ? row.day : query.group_by === 'model' ? row.model : query.group_by === 'key' ? row.keyId : 'all';
   const groups = new Map<string, UsageRow[]>();
-  for (const row of rows) groups.set(groupOf(row), [...(groups.get(groupOf(row)) ?? []), row]);
+  for (const row of rows) {
+    const group = groupOf(row);
+    const members = groups.get(group);
+    if (members) members.push(row);
+    else groups.set(group, [row]);
+  }
   const data = [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([group, members]) => ({ [query.group_by]: group, ...sum(members) }));

@@ -55,6 +55,8 @@ export interface RequestState {
   decision?: RouteDecision;
   /** The rate-limit windows this request holds a reservation in. */
   admission?: Admission;
+  /** A refusal after authentication was counted against the per-minute windows. */
+  countedRefusal?: boolean;
   /** Every try at every model, in order (retries and fallbacks included). */
   attempts?: AttemptRecord[];
   outcome?: Outcome;

@@ -1,8 +1,9 @@
-import { requestedMaxTokens } from '#shared/api/chat-request.ts';
-import { RouterError, ServiceUnavailableError } from '#shared/errors.ts';
+import type { Limits } from '#shared/config/schema.ts';
+import { RateLimitError, RouterError, ServiceUnavailableError } from '#shared/errors.ts';
+import { accessLists, servingModels } from '#shared/keys/key-access.ts';
 import { type Admission, admit, reconcile } from '#shared/limits/admission.ts';
+import { NO_RESERVATION, reservationFor } from '#shared/limits/reservation.ts';
 import { resolveLimits } from '#shared/limits/resolve-limits.ts';
-import { costMicros } from '#shared/pricing/cost.ts';
 import { clientKey } from '../http/request-state.ts';
 import type { RouterRuntime } from '../runtime.ts';
 import type { RouterMiddleware } from './router-context.ts';
@@ -17,25 +18,51 @@ import type { RouterMiddleware } from './router-context.ts';
 export const enforceLimits = (
   runtime: Pick<RouterRuntime, 'config' | 'models' | 'limits' | 'logger' | 'counters'>,
 ): RouterMiddleware => ({
+  onError: async (request) => {
+    // A request refused after authentication (unknown model, not allowed, blocked by a guardrail)
+    // never reached admission: it still counts against the key's requests per minute, so refusals
+    // cannot be sent at any rate. Once the minute is used up, the refusal itself is a 429.
+    const { state } = request.context;
+    const key = clientKey(state);
+    const error = request.error;
+    if (!key || state.admission || !(error instanceof RouterError) || error.statusCode >= 500 || error.statusCode === 429) return;
+    if (state.countedRefusal) return;
+    state.countedRefusal = true;
+    const limits = resolveLimits(runtime.config, key);
+    const perMinute = (scope: Limits): Limits => ({
+      ...(scope.rpm !== undefined ? { rpm: scope.rpm } : {}),
+      ...(scope.tpm !== undefined ? { tpm: scope.tpm } : {}),
+    });
+    try {
+      await admit(
+        runtime.limits,
+        { ...limits, key: perMinute(limits.key), tenant: perMinute(limits.tenant) },
+        { keyId: key.id, tenant: key.tenant },
+        NO_RESERVATION,
+        state.receivedAt.getTime(),
+      );
+    } catch (refusal) {
+      if (refusal instanceof RateLimitError) {
+        runtime.counters.increment('limits.rejected.rate_limit_exceeded');
+        request.error = refusal;
+        return;
+      }
+      // The refusal stands; a store error here only means it was not counted.
+      runtime.counters.increment('limits.store_error');
+      runtime.logger.warn('a refused request could not be counted', { requestId: state.requestId, error: refusal as Error });
+    }
+  },
   before: async (request) => {
     const { state } = request.context;
     const { chat, decision } = state;
     const key = clientKey(state);
     if (!chat || !decision || !key) return;
     const limits = resolveLimits(runtime.config, key);
-    // After the guardrails: `max_tokens` may have been capped. Each of `n` choices can use it all.
-    const outputReserve = (requestedMaxTokens(chat) ?? runtime.config.limits.reserveOutputTokens) * (chat.n ?? 1);
-    // A dry run calls no model: it counts as a request (rpm) and reserves no tokens or spend.
+    // After the guardrails, so a capped max_tokens is what is reserved. A dry run calls no model:
+    // it counts as a request (rpm) and reserves no tokens or spend.
     const reservation = state.dryRun
-      ? { tokens: 0, spendMicros: 0 }
-      : {
-          tokens: decision.features.promptTokens + outputReserve,
-          spendMicros: costMicros(decision.model.pricing, {
-            promptTokens: decision.features.promptTokens,
-            completionTokens: outputReserve,
-            cachedTokens: 0,
-          }),
-        };
+      ? NO_RESERVATION
+      : reservationFor(chat, decision.model, decision.features.promptTokens, runtime.config.limits.reserveOutputTokens);
 
     let admission: Admission;
     try {
@@ -69,11 +96,13 @@ export const enforceLimits = (
     if (limits.downgradeAt !== undefined && admission.budgetUsed !== undefined && admission.budgetUsed >= limits.downgradeAt) {
       const alias = runtime.config.aliases[decision.requested];
       if (alias?.strategy === 'complexity' && Object.hasOwn(runtime.config.aliases, decision.requested)) {
+        const allowed = servingModels(runtime.config, accessLists(runtime.config, key));
         state.decision = runtime.models.decide({
           request: chat,
           headers: state.http.headers,
           caller: { tenant: key.tenant, plan: limits.plan, metadata: key.metadata },
           budgetUsed: admission.budgetUsed,
+          ...(allowed ? { allowed } : {}),
         });
       }
     }
@@ -84,7 +113,19 @@ export const enforceLimits = (
       const actual = usage
         ? { tokens: usage.promptTokens + usage.completionTokens, spendMicros: state.outcome?.costMicros ?? 0 }
         : { tokens: 0, spendMicros: 0 };
-      await reconcile(runtime.limits, admission, actual);
+      try {
+        await reconcile(runtime.limits, admission, actual);
+      } catch (error) {
+        // The reservation stays in the windows it could not correct: say exactly what, so it can be fixed.
+        runtime.counters.increment('limits.reconcile_failed');
+        runtime.logger.error('rate-limit reconciliation failed', {
+          requestId: state.requestId,
+          windows: admission.windows.map((window) => `${window.scope}#${window.window.id}`),
+          reserved: admission.reservation,
+          actual,
+          error: error as Error,
+        });
+      }
     });
   },
 });

@@ -24,7 +24,8 @@ export const matchRoute = (routes: readonly RouteSpec[]): RouterMiddleware => {
   return {
     before: (request) => {
       const { state } = request.context;
-      const { method } = state.http;
+      // HEAD is GET without the body (load balancers and uptime checks probe /health with it).
+      const method = state.http.method === 'HEAD' ? 'GET' : state.http.method;
       // One trailing slash is tolerated everywhere (and never becomes part of a parameter).
       const path = state.http.path.length > 1 ? state.http.path.replace(/\/$/, '') : state.http.path;
       const allowed: string[] = [];
@@ -46,7 +47,7 @@ export const matchRoute = (routes: readonly RouteSpec[]): RouterMiddleware => {
         });
         return;
       }
-      if (allowed.length > 0) throw new MethodNotAllowedError(method, path, allowed);
+      if (allowed.length > 0) throw new MethodNotAllowedError(state.http.method, path, allowed);
       throw new NotFoundError(`Unknown endpoint ${method} ${path}.`, { code: 'unknown_endpoint' });
     },
   };

@@ -45,6 +45,7 @@ export const responseHeaders = (): RouterMiddleware => {
       const size = Buffer.byteLength(response.body);
       headers['x-response-size'] = String(size);
       if (outcome) outcome.responseBytes = size;
+      if (state.http.method === 'HEAD') response.body = '';
     }
     state.statusCode = response.statusCode;
     headers['x-process-time'] = (performance.now() - state.startedAt).toFixed(1);

@@ -1,15 +1,20 @@
+import type { RouterConfig } from '#shared/config/schema.ts';
 import { PermissionError } from '#shared/errors.ts';
-import { keyAllows } from '#shared/keys/key-access.ts';
+import { accessLists, mayRequest, servingModels } from '#shared/keys/key-access.ts';
 import { type ModelRouter, unknownModelError } from '#shared/routing/model-router.ts';
 import { clientKey } from '../http/request-state.ts';
 import type { RouterMiddleware } from './router-context.ts';
 
 /**
  * For inference routes: checks the requested model exists and the key may use it, then asks the
- * routing engine which model serves the request. The decision is explained in the response
- * headers and travels to the usage event.
+ * routing engine which model serves the request, among the models the key (and its tenant and
+ * plan) may be served by. The decision is explained in the response headers and travels to the
+ * usage event.
  */
-export const routeModel = (models: ModelRouter): RouterMiddleware => ({
+export const routeModel = (
+  models: ModelRouter,
+  config: Pick<RouterConfig, 'models' | 'aliases' | 'tenants' | 'plans'>,
+): RouterMiddleware => ({
   before: (request) => {
     const { state } = request.context;
     const chat = state.chat;
@@ -17,16 +22,20 @@ export const routeModel = (models: ModelRouter): RouterMiddleware => ({
     // Unknown names get the router's 404 (with the list of names) before any permission check.
     if (!models.has(chat.model)) throw unknownModelError(chat.model, models.names);
     const key = clientKey(state);
-    if (key && !keyAllows(key.models, chat.model)) {
-      throw new PermissionError(`This API key may not use model '${chat.model}'. Allowed: ${key.models?.join(', ')}.`, {
+    const lists = key ? accessLists(config, key) : [];
+    if (!mayRequest(lists, chat.model)) {
+      const allowed = models.names.filter((name) => mayRequest(lists, name));
+      throw new PermissionError(`This API key may not use model '${chat.model}'. Allowed: ${allowed.join(', ')}.`, {
         code: 'model_not_allowed',
         param: 'model',
       });
     }
+    const allowed = servingModels(config, lists);
     state.decision = models.decide({
       request: chat,
       headers: state.http.headers,
       caller: key ? { tenant: key.tenant, plan: key.plan, metadata: key.metadata } : undefined,
+      ...(allowed ? { allowed } : {}),
     });
   },
 });

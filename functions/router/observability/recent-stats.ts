@@ -36,7 +36,9 @@ export class RecentStats {
     const byModel = new Map<string, RequestSummary[]>();
     for (const summary of recent) {
       if (summary.model === undefined) continue;
-      byModel.set(summary.model, [...(byModel.get(summary.model) ?? []), summary]);
+      const members = byModel.get(summary.model);
+      if (members) members.push(summary);
+      else byModel.set(summary.model, [summary]);
     }
     const models = [...byModel.entries()]
       .sort(([a], [b]) => a.localeCompare(b))

@@ -42,3 +42,27 @@ describe('chatRequestSchema', () => {
     expect(chatRequestSchema.safeParse({ model: 'auto', messages }).success).toBe(false);
   });
 });
+
+describe('output caps', () => {
+  test('max_tokens and max_completion_tokens together become one cap, the smaller, as max_completion_tokens', () => {
+    // Act
+    const request = chatRequestSchema.parse({
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 5_000,
+      max_completion_tokens: 4_000,
+    });
+
+    // Assess
+    expect(request.max_completion_tokens).toBe(4_000);
+    expect(request).not.toHaveProperty('max_tokens');
+  });
+
+  test('a model name is at most 256 characters', () => {
+    // Act
+    const result = chatRequestSchema.safeParse({ model: 'm'.repeat(257), messages: [{ role: 'user', content: 'hi' }] });
+
+    // Assess
+    expect(result.success).toBe(false);
+  });
+});

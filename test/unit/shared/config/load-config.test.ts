@@ -45,7 +45,7 @@ describe('parseConfig defaults', () => {
     expect(config.aliases).toEqual({ auto: { strategy: 'complexity' } });
     expect(config.tiers).toEqual([{ name: 'simple' }, { name: 'standard' }, { name: 'complex' }]);
     expect(config.defaults).toEqual({ limits: { rpm: 60, tpm: 100_000 } });
-    expect(config.server).toEqual({ maxBodyBytes: 4 * 1024 * 1024, keyCacheTtlSeconds: 30 });
+    expect(config.server).toEqual({ maxBodyBytes: 4 * 1024 * 1024, keyCacheTtlSeconds: 10 });
   });
 
   test('the config gets a routing section with no rules, the default scoring, retries, breaker and deadline', () => {

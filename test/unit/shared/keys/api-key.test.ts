@@ -63,9 +63,9 @@ describe('readPresentedKey', () => {
     { name: 'Bearer without a token', headers: { authorization: 'Bearer' }, expected: undefined },
     { name: 'a token with a space in it', headers: { authorization: 'Bearer sk-ir abc' }, expected: undefined },
     {
-      name: 'a malformed Authorization next to an x-api-key',
-      headers: { authorization: 'Token sk-ir-abc', 'x-api-key': 'sk-ir-abc' },
-      expected: undefined,
+      name: 'a malformed Authorization does not hide an x-api-key',
+      headers: { authorization: 'Token sk-ir-xyz', 'x-api-key': 'sk-ir-abc' },
+      expected: 'sk-ir-abc',
     },
     { name: 'an empty x-api-key', headers: { 'x-api-key': '' }, expected: undefined },
     { name: 'no headers', headers: {}, expected: undefined },

@@ -22,7 +22,7 @@ test('a store failure halfway through admission gives back what the earlier wind
     store,
     { plan: undefined, key: { rpm: 10, monthlyTokens: 1_000 }, tenant: {}, downgradeAt: undefined },
     { keyId: 'k', tenant: 't' },
-    { tokens: 100, spendMicros: 5 },
+    { tokens: 100, spendMicros: 5, monthly: { tokens: 100, spendMicros: 5 } },
     Date.parse('2026-11-24T10:00:00Z'),
   ).catch((caught: unknown) => caught);
 

@@ -117,7 +117,7 @@ describe('toConverseInput', () => {
       },
     },
     {
-      name: 'sampling parameters become inferenceConfig, temperature clamped to 1',
+      name: 'sampling parameters become inferenceConfig, temperature clamped to 1, the smaller output cap kept',
       request: chat({
         messages: [user('Hi')],
         max_tokens: 50,
@@ -126,7 +126,7 @@ describe('toConverseInput', () => {
         top_p: 0.9,
         stop: 'END',
       }),
-      expected: { inferenceConfig: { maxTokens: 100, temperature: 1, topP: 0.9, stopSequences: ['END'] } },
+      expected: { inferenceConfig: { maxTokens: 50, temperature: 1, topP: 0.9, stopSequences: ['END'] } },
     },
     {
       name: "the model's maxOutputTokens caps the output when the request does not",

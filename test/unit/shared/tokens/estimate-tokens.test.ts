@@ -64,23 +64,49 @@ describe('estimateTextTokens', () => {
     { repeats: 20_001, tokens: 20_001 },
     { repeats: 40_000, tokens: 40_000 },
     { repeats: 200_000, tokens: 200_000 },
-  ])('a longer text is estimated from its first 100,000 characters, scaled linearly: $repeats words', ({ repeats, tokens }) => {
+  ])('a longer text is estimated from windows over it, scaled linearly: $repeats words', ({ repeats, tokens }) => {
     // Act
     const estimate = estimateTextTokens('abcd '.repeat(repeats));
 
-    // Assess
-    expect(estimate).toBe(tokens);
+    // Assess: windows may start inside a word, which then counts as one more (0.1 % at most).
+    expect(Math.abs(estimate - tokens) / tokens).toBeLessThanOrEqual(0.001);
   });
 
-  test('only the first 100,000 characters of a longer text are looked at', () => {
+  test('a longer text is sampled over its whole length, not its head', () => {
     // Prepare: 50,000 one-letter words (100,000 characters), then 100,000 CJK characters.
     const text = `${'a '.repeat(50_000)}${'你'.repeat(100_000)}`;
 
     // Act
     const tokens = estimateTextTokens(text);
 
-    // Assess: the prefix's 50,000 tokens, doubled; the CJK tail (75,000 tokens on its own) is not sampled.
-    expect(tokens).toBe(100_000);
+    // Assess: 50,000 for the words and 75,000 for the CJK tail.
+    expect(tokens).toBe(125_000);
+  });
+
+  test('whitespace padding cannot hide the text after it', () => {
+    // Prepare: the attack from issue 14: 100,000 spaces, then 400 KB of English.
+    const english = 'The quarterly report covers revenue, costs and the outlook for the next year. ';
+    const text = `${' '.repeat(100_000)}${english.repeat(Math.ceil(400_000 / english.length))}`;
+
+    // Act
+    const tokens = estimateTextTokens(text);
+
+    // Assess: o200k counts about 77,700; the estimate must be in that range, not a handful.
+    expect(tokens).toBeGreaterThan(60_000);
+    expect(tokens).toBeLessThan(90_000);
+  });
+
+  test.each([
+    { name: 'CJK Extension B', text: '𠀀𠀁𠀂𠀃𠀄𠀅𠀆𠀇'.repeat(50), o200k: 1_200 },
+    { name: 'emoji', text: '😀😃😄😁😆😅🤣😂'.repeat(50), o200k: 600 },
+    { name: 'mathematical symbols', text: '∀∂∃∅∇∈∉∋∏∑√∝∞∠∧∨'.repeat(25), o200k: 700 },
+    { name: 'spaces only', text: ' '.repeat(10_000), o200k: 79 },
+  ])('$name are not priced far below o200k', ({ text, o200k }) => {
+    // Act
+    const tokens = estimateTextTokens(text);
+
+    // Assess
+    expect(tokens / o200k).toBeGreaterThan(0.8);
   });
 });
 

@@ -7,15 +7,14 @@ import type { KeyRecord } from '#shared/keys/key-record.ts';
 import { createModelRouter } from '#shared/routing/model-router.ts';
 import { fakeRequest, httpRequest, routerErrorOf, runBefore } from './fake-request.ts';
 
-const router = createModelRouter(
-  parseConfig({
-    models: [
-      { id: 'small', provider: 'mock', tier: 'simple', pricing: { inputPerMTok: 0.1, outputPerMTok: 0.4 } },
-      { id: 'large', provider: 'mock', tier: 'complex', pricing: { inputPerMTok: 3, outputPerMTok: 15 } },
-    ],
-    aliases: { auto: { strategy: 'complexity' } },
-  }),
-);
+const config = parseConfig({
+  models: [
+    { id: 'small', provider: 'mock', tier: 'simple', pricing: { inputPerMTok: 0.1, outputPerMTok: 0.4 } },
+    { id: 'large', provider: 'mock', tier: 'complex', pricing: { inputPerMTok: 3, outputPerMTok: 15 } },
+  ],
+  aliases: { auto: { strategy: 'complexity' } },
+});
+const router = createModelRouter(config);
 
 const keyPrincipal = (models?: string[]): Principal => {
   const key: KeyRecord = {
@@ -36,7 +35,7 @@ const run = async (request: ChatRequest | undefined, principal: Principal | unde
   const { request: middyRequest, state } = fakeRequest(httpRequest({ method: 'POST', path: '/v1/chat/completions' }));
   if (request) state.chat = request;
   if (principal) state.principal = principal;
-  await runBefore(routeModel(router), middyRequest);
+  await runBefore(routeModel(router, config), middyRequest);
   return state;
 };
 
@@ -114,7 +113,7 @@ describe('routeModel', () => {
     state.principal = keyPrincipal(['small']);
 
     // Act
-    await routerErrorOf(() => runBefore(routeModel(router), request));
+    await routerErrorOf(() => runBefore(routeModel(router, config), request));
 
     // Assess
     expect(state.decision).toBeUndefined();
