@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { clean, decodeMixed, htmlToText, parseCsvRecords, pick, type Rng } from './text.ts';
 
 // One extractor per source id: from the files read at the pinned commit to candidate rows, in a
@@ -247,6 +248,135 @@ const nliTemplates = [
     `Sentence A: ${p}\nSentence B: ${h}\nClassify the relation between A and B as entailment, neutral, or contradiction.`,
   (p: string, h: string) => `${p}\n\nBased on the sentence above, can we conclude that "${h}"?`,
 ];
+
+/**
+ * The members of a ZIP archive (stored or deflated), read through its central directory, by name.
+ * Enough for the small data zips some repositories carry; no ZIP64, no encryption.
+ */
+const unzip = (zip: Buffer): Map<string, Buffer> => {
+  const files = new Map<string, Buffer>();
+  let end = zip.length - 22;
+  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
+  if (end < 0) throw new Error('not a ZIP archive (no end of central directory)');
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error(`bad ZIP central directory entry at ${at}`);
+    const method = zip.readUInt16LE(at + 10);
+    const compressed = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    at += 46 + nameLength + extraLength + commentLength;
+    if (name.endsWith('/')) continue;
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + compressed);
+    if (method !== 0 && method !== 8) throw new Error(`${name}: unsupported ZIP method ${method}`);
+    files.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
+  }
+  return files;
+};
+
+/** Semicolon-separated values with double-quoted fields (HWU64's CSV), as records keyed by the header. */
+const parseSemicolonRecords = (content: string): Record<string, string>[] => {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < content.length; i++) {
+    const c = content[i];
+    if (quoted) {
+      if (c === '"' && content[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ';') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && content[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) rows.push([...row, field]);
+  const [header, ...body] = rows;
+  if (!header) return [];
+  return body
+    .filter((cells) => cells.some((cell) => cell !== ''))
+    .map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
+};
+
+// ---- arithmetic, multiple choice and question phrasings for the register sources ----
+
+const operatorWords: Record<string, string> = { '+': 'plus', '-': 'minus', '*': 'times', '/': 'divided by' };
+
+/** "17 * 94" -> "17 times 94" (only for a single operation, where words read naturally). */
+const arithmeticWords = (expression: string): string | undefined => {
+  const m = /^(-?\d+) ([-+*/]) (-?\d+)$/.exec(expression);
+  return m ? `${m[1]} ${operatorWords[m[2] ?? ''] ?? ''} ${m[3]}` : undefined;
+};
+
+const arithmeticTemplates = [
+  (e: string) => `${e} =`,
+  (e: string) => `What is ${e}?`,
+  (e: string) => e,
+  (e: string) => `Calculate ${e}`,
+  (e: string) => `what's ${e.replaceAll(' ', '')}`,
+  (e: string) => `What is ${arithmeticWords(e) ?? e}?`,
+  (e: string) => `${e.replaceAll(' ', '')}=?`,
+];
+
+const choiceTemplates = [
+  (q: string, options: string[]) => `${q}\n${options.map((o, i) => `${String.fromCharCode(65 + i)}) ${o}`).join('\n')}`,
+  (q: string, options: string[]) => `${q}\n\nOptions: ${options.join(', ')}`,
+  (q: string, options: string[]) => `${q} (${options.join(' / ')})`,
+  (q: string, options: string[]) =>
+    `Question: ${q}\nChoices:\n${options.map((o, i) => `${String.fromCharCode(65 + i)}. ${o}`).join('\n')}`,
+];
+
+const piqaTemplates = [
+  (goal: string, a: string, b: string) => `${goal}\n\n1. ${a}\n2. ${b}\n\nWhich of these makes more sense?`,
+  (goal: string, a: string, b: string) => `Goal: ${goal}\nOption A: ${a}\nOption B: ${b}\nWhich option achieves the goal?`,
+  (goal: string, a: string, b: string) => `${goal.replace(/[\s,;:]+$/, '')}\nWhich is correct?\n- ${a}\n- ${b}`,
+];
+
+// Only the English questions get a phrasing around them; the translated ones are used as written.
+const designTemplates = [
+  (q: string) => q,
+  (q: string) => `${q}.`,
+  (q: string) => `System design question: ${q}`,
+  (q: string) => `${q}. Walk me through the main components, the data model and how it scales.`,
+];
+
+/** The first cells of the System Design Primer question tables (header cell "Question" or its translation). */
+const designQuestions = (markdown: string): string[] => {
+  const out: string[] = [];
+  let inTable = false;
+  for (const line of markdown.replace(/\r\n?/g, '\n').split('\n')) {
+    if (!line.startsWith('|')) {
+      inTable = false;
+      continue;
+    }
+    const cells = line.split('|').map((cell) => cell.trim());
+    const first = cells[1] ?? '';
+    if (/^(Question|問題|问题|質問)$/.test(first)) {
+      inTable = true;
+      continue;
+    }
+    if (!inTable || /^:?-+:?$/.test(first) || first === '') continue;
+    // "Add a system design question" rows invite contributions; they are not questions.
+    if (/^Add |追加する|添加|增加|新增|貢獻|貢献/.test(first)) continue;
+    out.push(clean(first.replace(/<br\s*\/?>/gi, '\n')));
+  }
+  return out;
+};
 
 export const extractors: Record<string, Extractor> = {
   'math-l45': (ctx) =>
@@ -502,4 +632,163 @@ export const extractors: Record<string, Extractor> = {
         });
       });
   },
+
+  expertqa: (ctx) =>
+    ctx.paths.flatMap((path) =>
+      jsonLines(ctx, path)
+        .filter(isObject)
+        .map((row) => {
+          const metadata = isObject(row.metadata) ? row.metadata : {};
+          return { group: str(metadata, 'field') || 'unknown', messages: user(str(row, 'question')) };
+        }),
+    ),
+
+  proofnet: (ctx) =>
+    ctx.paths.flatMap((path) =>
+      jsonLines(ctx, path)
+        .filter(isObject)
+        .map((row) => ({ group: str(row, 'id').split('|')[0] ?? 'unknown', messages: user(str(row, 'nl_statement')) })),
+    ),
+
+  'system-design': (ctx) =>
+    ctx.paths.flatMap((path) => {
+      const lang = /README-([A-Za-z-]+)\.md$/.exec(path)?.[1] ?? 'en';
+      return designQuestions(text(ctx, path)).map((question) => ({
+        group: lang,
+        messages: user(lang === 'en' ? pick(ctx.rng, designTemplates)(question) : question),
+      }));
+    }),
+
+  'agieval-gaokao-sci': agieval,
+
+  'simple-arithmetic': (ctx) =>
+    ctx.paths.flatMap((path) =>
+      jsonLines(ctx, path)
+        .filter(isObject)
+        .flatMap((row) => {
+          const expression = str(row, 'context')
+            .replace(/\s*=\s*$/, '')
+            .trim();
+          if (expression === '') return [];
+          const ops = (expression.match(/ [-+*/] /g) ?? []).length;
+          return [{ group: `${ops} ops`, messages: user(pick(ctx.rng, arithmeticTemplates)(expression)) }];
+        }),
+    ),
+
+  hwu64: (ctx) => {
+    // The folds' test sets are disjoint; an utterance id seen twice is kept once.
+    const seen = new Set<string>();
+    return ctx.paths.flatMap((path) =>
+      parseSemicolonRecords(text(ctx, path)).flatMap((row) => {
+        const typed = (row.answer_from_user ?? '').trim();
+        const utterance = typed && typed !== 'null' && typed !== 'xxx' ? typed : (row.answer_from_anno ?? '').trim();
+        const key = `${row.answerid}:${utterance}`;
+        if (utterance === '' || utterance === 'null' || seen.has(key)) return [];
+        seen.add(key);
+        return [{ group: `${row.scenario}_${row.intent}`, messages: user(utterance) }];
+      }),
+    );
+  },
+
+  'topical-chat': (ctx) =>
+    ctx.paths.flatMap((path) => {
+      const data = json(ctx, path);
+      if (!isObject(data)) return [];
+      return Object.values(data)
+        .filter(isObject)
+        .flatMap((conversation) => {
+          const turns = objects(conversation.content).map((turn) => ({
+            role: (str(turn, 'agent') === 'agent_1' ? 'user' : 'assistant') as Role,
+            content: clean(str(turn, 'message')),
+          }));
+          const userTurns = turns.flatMap((turn, i) => (turn.role === 'user' ? [i] : []));
+          if (userTurns.length === 0 || turns[0]?.role !== 'user' || turns.some((t) => t.content === '')) return [];
+          // Squared uniform: about a third of the cuts land on the opening turn (greetings, "do you like...?").
+          const cut = userTurns[Math.floor(userTurns.length * ctx.rng() ** 2)] ?? 0;
+          return [{ group: basename(path, '.json'), messages: turns.slice(0, cut + 1) }];
+        });
+    }),
+
+  svamp: (ctx) =>
+    ctx.paths.flatMap((path) =>
+      objects(json(ctx, path)).map((row) => {
+        const body = str(row, 'Body').trim();
+        const question = str(row, 'Question').trim();
+        // A few bodies end mid-sentence ("...on each pack"), then the question continues it.
+        const prompt = /[.!?]$/.test(body)
+          ? `${body} ${question}`
+          : `${body}, ${question.charAt(0).toLowerCase()}${question.slice(1)}`;
+        return { group: str(row, 'Type').replace('Common-Divison', 'Common-Division'), messages: user(prompt) };
+      }),
+    ),
+
+  cmath: (ctx) =>
+    ctx.paths.flatMap((path) =>
+      jsonLines(ctx, path)
+        .filter(isObject)
+        .flatMap((row) => {
+          const grade = row.grade;
+          if (typeof grade !== 'number' || grade > 4) return [];
+          return [{ group: `grade ${grade}`, messages: user(str(row, 'input')) }];
+        }),
+    ),
+
+  'xor-tydi': (ctx) =>
+    ctx.paths.flatMap((path) =>
+      jsonLines(ctx, path)
+        .filter(isObject)
+        .map((row) => ({ group: str(row, 'lang'), messages: user(str(row, 'question')) })),
+    ),
+
+  mkqa: (ctx) =>
+    ctx.paths.flatMap((path) => {
+      // One file per language, the same queries in each: every query is used once, in a seeded language.
+      const byLanguage = new Map<string, Map<string, string>>();
+      const members = [...unzip(ctx.bytes(path)).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [name, bytes] of members) {
+        const lang = /mkqa-([a-z_]+)\.jsonl$/.exec(name)?.[1];
+        if (!lang || lang === 'en') continue;
+        const queries = new Map<string, string>();
+        for (const line of bytes.toString('utf8').split('\n')) {
+          if (line.trim() === '') continue;
+          const row: unknown = JSON.parse(line);
+          if (isObject(row)) queries.set(str(row, 'id').replace(/_[a-z_]+$/, ''), str(row, 'question'));
+        }
+        byLanguage.set(lang, queries);
+      }
+      const languages = [...byLanguage.keys()];
+      const ids = [...(byLanguage.get(languages[0] ?? '')?.keys() ?? [])];
+      return ids.flatMap((id) => {
+        const lang = pick(ctx.rng, languages);
+        const question = byLanguage.get(lang)?.get(id)?.trim() ?? '';
+        return question === '' ? [] : [{ group: lang, messages: user(question) }];
+      });
+    }),
+
+  'commonsense-qa': (ctx) =>
+    ctx.paths.flatMap((path) =>
+      jsonLines(ctx, path)
+        .filter(isObject)
+        .flatMap((row) => {
+          // llm-foundry's rendering: "Question: ...\nChoices:\nA. ...\nB. ...\nAnswer:"
+          const m = /^Question: ([\s\S]+?)\nChoices:\n([\s\S]+?)\nAnswer:$/.exec(str(row, 'query'));
+          if (!m) return [];
+          const options = (m[2] ?? '').split('\n').map((line) => line.replace(/^[A-E]\. /, '').trim());
+          return [{ group: 'commonsense-qa', messages: user(pick(ctx.rng, choiceTemplates)((m[1] ?? '').trim(), options)) }];
+        }),
+    ),
+
+  piqa: (ctx) =>
+    ctx.paths.flatMap((path) =>
+      jsonLines(ctx, path)
+        .filter(isObject)
+        .flatMap((row) => {
+          const goal = str(row, 'query')
+            .replace(/^Question:\s*/, '')
+            .trim();
+          const [a, b] = list(row.choices).filter((c): c is string => typeof c === 'string');
+          if (goal === '' || !a || !b) return [];
+          return [{ group: 'piqa', messages: user(pick(ctx.rng, piqaTemplates)(goal, a.trim(), b.trim())) }];
+        }),
+    ),
 };

@@ -24,7 +24,8 @@ test('the shipped model keeps its ranking of the in-house prompts and reports wh
   );
   console.table(report.confusion);
   expect(report.prompts).toBeGreaterThanOrEqual(250);
-  expect(report.aucComplexVsSimple).toBeGreaterThanOrEqual(0.75);
+  expect(report.aucComplexVsSimple).toBeGreaterThanOrEqual(0.8);
+  expect(report.twoTiersOff).toBeLessThanOrEqual(20);
   // Simple prompts almost never reach the strongest tier.
-  expect(report.confusion.simple.complex).toBeLessThanOrEqual(5);
+  expect(report.confusion.simple.complex).toBeLessThanOrEqual(6);
 });
