@@ -9,6 +9,7 @@ import { measureDynamoCalls } from './dynamodb-calls.ts';
 import type { InProcessResult } from './in-process.ts';
 import { type Child, type CpuSample, startChild } from './ipc.ts';
 import type { LoadResult, SequentialResult, Target } from './load-client.ts';
+import { measureOutputGuard } from './output-guard.ts';
 import { measureRoutingModel } from './routing-model.ts';
 import { fmt, fmtInt, table } from './stats.ts';
 
@@ -130,6 +131,26 @@ console.log(
 );
 note(
   `Model file ${fmt(routingModel.fileBytes / 1000, 1)} KB; read, checked and unpacked in ${fmt(routingModel.loadMs, 1)} ms (median of 15), part of the router's init above.`,
+);
+
+section('Output guard: a stream of 16,000 chunks of 16 characters, in this process (median of 3)');
+const outputGuard = await measureOutputGuard();
+results.outputGuard = outputGuard;
+console.log(
+  table(
+    ['stream', 'chunks', 'ms', 'chunks/s', 'longest chunk, ms', 'mask sent at chunk'],
+    outputGuard.map((row) => [
+      row.name,
+      fmtInt(row.chunks),
+      fmt(row.ms, 0),
+      fmtInt(row.chunksPerSecond),
+      fmt(row.longestStepMs, 1),
+      row.firstMaskAtChunk === undefined ? '-' : fmtInt(row.firstMaskAtChunk),
+    ]),
+  ),
+);
+note(
+  'Every scanned chunk costs the same however long the answer so far: a value too long to hold back (1,024 characters) is masked at once and the rest of it dropped as it streams.',
 );
 
 // --- DynamoDB calls through npm start's stack (in process) ---------------------------------------
@@ -757,6 +778,15 @@ check(
   0,
 );
 check('routing model load at init', '<= 10 ms', routingModel.loadMs, 10, 'ms', false, 1);
+check(
+  'output guard, stream with a value without end, 16-character chunks (slowest case)',
+  '>= 20,000 chunks/s',
+  Math.min(...outputGuard.filter((row) => row.name !== 'ordinary prose').map((row) => row.chunksPerSecond)),
+  20_000,
+  'chunks/s',
+  true,
+  0,
+);
 check('router RSS after load', '< 150 MB', lastRss, 150, 'MB', false, 1);
 check(`router RSS growth across ${REPEATS} repeated runs`, '< 10%', growth * 100, 10, '%', false, 1);
 

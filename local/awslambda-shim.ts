@@ -13,6 +13,8 @@ export interface ResponsePrelude {
 /** Lambda's response stream, writing straight to a Node HTTP response (chunks are flushed as written). */
 export class LocalResponseStream extends Writable {
   readonly #response: ServerResponse;
+  /** The headers the handler sent (`writeHead` does not keep them where `getHeader` could read them). */
+  headers: Readonly<Record<string, string | string[]>> = {};
 
   constructor(response: ServerResponse) {
     super();
@@ -30,6 +32,7 @@ export class LocalResponseStream extends Writable {
     if (this.#response.headersSent) return;
     const headers: Record<string, string | string[]> = { ...(prelude.headers ?? {}) };
     if (prelude.cookies && prelude.cookies.length > 0) headers['set-cookie'] = prelude.cookies;
+    this.headers = headers;
     this.#response.writeHead(prelude.statusCode ?? 200, headers);
   }
 

@@ -14,8 +14,11 @@ const dataDir = resolve(env.DATA_DIR ?? '.data');
 const configPath = env.ROUTER_CONFIG ?? 'config/local.json';
 
 const main = async (): Promise<void> => {
-  const { config, source } = await loadConfig(configPath, { explicit: env.ROUTER_CONFIG !== undefined });
+  const { config, source, warnings } = await loadConfig(configPath, { explicit: env.ROUTER_CONFIG !== undefined });
   const admin = await localAdminKey(dataDir, env);
+  // Request lines wait until the banner is out, so the first thing on screen is how to use it.
+  let bannerShown = false;
+  const early: string[] = [];
   const server = await startLocalServer({
     config,
     port,
@@ -25,7 +28,9 @@ const main = async (): Promise<void> => {
     logLevel: (env.LOG_LEVEL?.toUpperCase() as 'INFO' | undefined) ?? 'WARN',
     onRequest: (line) => {
       const extra = [line.model, line.usage].filter(Boolean).join('  ');
-      console.log(`${line.method.padEnd(6)} ${line.path.padEnd(24)} ${line.status}  ${String(line.ms).padStart(7)} ms  ${extra}`);
+      const text = `${line.method.padEnd(6)} ${line.path.padEnd(24)} ${line.status}  ${String(line.ms).padStart(7)} ms  ${extra}`;
+      if (bannerShown) console.log(text);
+      else early.push(text);
     },
   });
 
@@ -38,19 +43,26 @@ const main = async (): Promise<void> => {
     await writeSecretFile(demoPath, demoKey);
   }
 
-  const models = server.runtime.models.names.join(', ');
+  // The curl line names a model this config serves: `auto` when it exists, else the first alias or model.
+  const { names } = server.runtime.models;
+  const example = names.includes('auto') ? 'auto' : (names.find((name) => Object.hasOwn(config.aliases, name)) ?? names[0]);
+  const unavailable = [...server.runtime.unavailable].map(([model, reason]) => `${model} (${reason})`);
   console.log(`
 inference-router listening on ${server.url}
   config     ${source === 'builtin' ? `built-in mock models (create ${configPath} to use real providers)` : source}
-  models     ${models}
+  models     ${names.join(', ')}${unavailable.length > 0 ? `\n  unavailable ${unavailable.join(', ')}` : ''}
   data       ${dataDir}
-  admin key  ${admin.key}   (${admin.source})
-  demo key   ${demoKey}
-
+  admin key  ${admin.source === 'ADMIN_KEY' ? 'from ADMIN_KEY' : `${admin.key}   (${admin.source})`}
+  demo key   ${demoKey}   (${demoPath})
+${warnings.map((warning) => `  warning    ${warning}\n`).join('')}
   curl ${server.url}/v1/chat/completions \\
-    -H "Authorization: Bearer ${demoKey}" -H "Content-Type: application/json" \\
-    -d '{"model":"auto","messages":[{"role":"user","content":"Hello!"}]}'
+    -H "Authorization: Bearer $(cat ${demoPath})" -H "Content-Type: application/json" \\
+    -d '{"model":"${example}","messages":[{"role":"user","content":"Hello!"}]}'
+
+  more keys: npm run keys -- create --tenant <name>      (npm run keys -- --help)
 `);
+  bannerShown = true;
+  for (const line of early.splice(0)) console.log(line);
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

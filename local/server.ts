@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +8,7 @@ import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { createRuntime, type RouterRuntime } from '#functions/router/runtime.ts';
 import { createDynamoClient } from '#local/dynamo-client.ts';
 import { parseConfig } from '#shared/config/load-config.ts';
-import type { SecretFetcher } from '#shared/config/resolve-secrets.ts';
+import { resolveSecrets, type SecretFetcher } from '#shared/config/resolve-secrets.ts';
 import type { ConfigInput, RouterConfig } from '#shared/config/schema.ts';
 import { PayloadTooLargeError, toOpenAIError } from '#shared/errors.ts';
 import { createEventBridgePublisher } from '#shared/events/event-publisher.ts';
@@ -15,6 +16,7 @@ import { createEventsApi } from '#shared/events/eventbridge-client.ts';
 import { DEFAULT_EVENT_SOURCE } from '#shared/events/usage-event.ts';
 import { Counters } from '#shared/observability/counters.ts';
 import type { ProviderRegistry } from '#shared/providers/registry.ts';
+import { loadComplexityScorer } from '#shared/routing/complexity-scorer.ts';
 import { createDynamoApi } from '#shared/store/dynamo-api.ts';
 import { keysTable, limitsTable, type TableDefinition, tableDefinitions, usageTable } from '#shared/store/tables.ts';
 import { lambdaContext, toApiGatewayEvent } from './api-gateway-event.ts';
@@ -25,8 +27,6 @@ import { type QueueSettings, startConsumers } from './local-consumers.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 
-/** API Gateway refuses payloads over 10 MB before the Lambda sees them; so does the local server. */
-const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 /** The router Lambda's timeout in the CDK stack (API Gateway streaming allows up to 15 minutes). */
 const LAMBDA_TIMEOUT_MS = 5 * 60 * 1000;
 
@@ -78,13 +78,28 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-const readBody = async (request: IncomingMessage): Promise<Buffer> => {
+/** API Gateway refuses payloads over 10 MB before the Lambda sees them; so does the local server. */
+const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+/** Past this, an oversized upload is cut off instead of read to its end. */
+const DRAIN_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * The body, as API Gateway would pass it: up to 10 MB, where the router's own limit
+ * (`server.maxBodyBytes`, lower) answers 413 through the handler. Beyond 10 MB the local server
+ * answers 413 itself, quoting the router's limit, after reading and dropping the rest, so the client
+ * finishes sending and sees the 413 rather than a reset connection.
+ */
+const readBody = async (request: IncomingMessage, limit: number): Promise<Buffer> => {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > API_GATEWAY_MAX_BODY) throw new PayloadTooLargeError(size, API_GATEWAY_MAX_BODY);
-    chunks.push(chunk as Buffer);
+    if (size > DRAIN_LIMIT) break;
+    if (size <= API_GATEWAY_MAX_BODY) chunks.push(chunk as Buffer);
+  }
+  if (size > API_GATEWAY_MAX_BODY) {
+    if (size > DRAIN_LIMIT) request.destroy();
+    throw new PayloadTooLargeError(size, limit);
   }
   return Buffer.concat(chunks);
 };
@@ -95,7 +110,7 @@ const sendError = (response: ServerResponse, error: unknown): void => {
     return;
   }
   const { statusCode, body, headers } = toOpenAIError(error);
-  response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': randomUUID(), ...headers });
   response.end(JSON.stringify(body));
 };
 
@@ -115,14 +130,23 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
   // The SDK client creates tables (as CDK does in AWS); the stores use the router's light client.
   const client = createDynamoClient({ endpoint: dynamo.endpoint });
   const api = createDynamoApi({ endpoint: dynamo.endpoint });
-  const tableName = (table: TableDefinition): string => `inference-router-local-${table.id}`;
+  const baseName = (table: TableDefinition): string => `inference-router-local-${table.id}`;
+  let names = new Map<TableDefinition, string>();
+  const tableName = (table: TableDefinition): string => names.get(table) ?? baseName(table);
   let server: Server | undefined;
   let bus: LocalEventBus | undefined;
   try {
-    await ensureTables(client, tableDefinitions, tableName);
     const logger = new Logger({ serviceName: 'inference-router', logLevel: options.logLevel ?? 'WARN' });
     const counters = new Counters();
     const env = options.env ?? process.env;
+    // What can stop a start is checked before any table is created: a failed first start must not
+    // leave a half-made data directory behind.
+    const scorer = await loadComplexityScorer(config.routing.complexity, config.routing.scoring, {
+      baseDir: PROJECT_ROOT,
+      onWarning: (message, error) => logger.warn(message, { error: error as Error }),
+    });
+    if (config.lago) await resolveSecrets([{ label: 'lago.apiKey', ref: config.lago.apiKey }], env, options.fetchSecret);
+    names = await ensureTables(client, tableDefinitions, baseName);
     bus = await startConsumers({
       config,
       source: DEFAULT_EVENT_SOURCE,
@@ -138,8 +162,7 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     const runtime = await createRuntime({
       config,
       env,
-      // The routing model is the project's, wherever npm start runs from.
-      modelBaseDir: PROJECT_ROOT,
+      scorer,
       dynamo: api,
       keysTableName: tableName(keysTable),
       limitsTableName: tableName(limitsTable),
@@ -170,11 +193,12 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     server = createServer(async (request, response) => {
       inFlight += 1;
       const started = performance.now();
+      const stream = new LocalResponseStream(response);
       response.socket?.setNoDelay(true);
       try {
-        const body = await readBody(request);
+        const body = await readBody(request, config.server.maxBodyBytes);
         const event = toApiGatewayEvent(request, body);
-        await handler(event, new LocalResponseStream(response), lambdaContext('router', LAMBDA_TIMEOUT_MS));
+        await handler(event, stream, lambdaContext('router', LAMBDA_TIMEOUT_MS));
       } catch (error) {
         sendError(response, error);
       } finally {
@@ -183,12 +207,8 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
           path: request.url ?? '/',
           status: response.statusCode,
           ms: Math.round((performance.now() - started) * 10) / 10,
-          ...(typeof response.getHeader('x-router-model') === 'string'
-            ? { model: response.getHeader('x-router-model') as string }
-            : {}),
-          ...(typeof response.getHeader('x-token-usage') === 'string'
-            ? { usage: response.getHeader('x-token-usage') as string }
-            : {}),
+          ...(typeof stream.headers['x-router-model'] === 'string' ? { model: stream.headers['x-router-model'] } : {}),
+          ...(typeof stream.headers['x-token-usage'] === 'string' ? { usage: stream.headers['x-token-usage'] } : {}),
         });
         inFlight -= 1;
         if (inFlight === 0) for (const resolve of drained.splice(0)) resolve();

@@ -8,37 +8,64 @@ import { readTextFile } from '#local/local-secrets.ts';
 const usage = `Usage: npm run keys -- <command> [options]
 
   create --tenant <t> [--name <n>] [--models a,b] [--rpm N] [--tpm N]
-         [--monthly-tokens N] [--monthly-budget-usd X] [--lago-subscription <id>] [--expires <ISO date>]
+         [--monthly-tokens N] [--monthly-budget-usd X] [--lago-subscription <id>] [--expires <date>]
+  update <id> [--name <n>] [--models a,b|none] [--rpm N|none] [--tpm N|none] [--monthly-tokens N|none]
+         [--monthly-budget-usd X|none] [--plan <p>|none] [--expires <date>|none]
+         (limits merge: --rpm 2 keeps the key's tpm; "none" removes a field)
   list   [--tenant <t>] [--limit N]
   get    <id>
   revoke <id>
 
-Environment: ROUTER_URL (default http://127.0.0.1:8080), ADMIN_KEY (default: DATA_DIR/admin-key).`;
+Dates: an ISO date or date-time, e.g. 2027-01-31 (midnight UTC) or 2027-01-31T18:00:00+01:00.
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    tenant: { type: 'string' },
-    name: { type: 'string' },
-    models: { type: 'string' },
-    rpm: { type: 'string' },
-    tpm: { type: 'string' },
-    'monthly-tokens': { type: 'string' },
-    'monthly-budget-usd': { type: 'string' },
-    'lago-subscription': { type: 'string' },
-    expires: { type: 'string' },
-    limit: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+Environment: ROUTER_URL (default http://127.0.0.1:8080), ADMIN_KEY (default: DATA_DIR/admin-key).`;
 
 const fail = (message: string): never => {
   console.error(message);
   process.exit(1);
 };
 
-const number = (name: string, value: string | undefined): number | undefined => {
+const parsed = (() => {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        tenant: { type: 'string' },
+        plan: { type: 'string' },
+        name: { type: 'string' },
+        models: { type: 'string' },
+        rpm: { type: 'string' },
+        tpm: { type: 'string' },
+        'monthly-tokens': { type: 'string' },
+        'monthly-budget-usd': { type: 'string' },
+        'lago-subscription': { type: 'string' },
+        expires: { type: 'string' },
+        limit: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // An unknown or malformed option: say which, with the usage, not a stack trace.
+    return fail(`${(error as Error).message}\n\n${usage}`);
+  }
+})();
+const { values, positionals } = parsed;
+
+/** `none` (update only) removes the field: sent as null. */
+const NONE = 'none';
+
+/** An ISO date (midnight UTC) or date-time with an offset, as the admin API takes it. */
+const isoDate = (value: string): string => {
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+  const time = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(time))
+    fail(`--expires must be an ISO date such as 2027-01-31, got "${value}"`);
+  return new Date(time).toISOString();
+};
+
+const number = (name: string, value: string | undefined): number | null | undefined => {
   if (value === undefined) return undefined;
+  if (value === NONE) return null;
   const parsed = Number(value);
   return Number.isFinite(parsed) ? parsed : fail(`--${name} must be a number, got "${value}"`);
 };
@@ -88,9 +115,28 @@ const main = async (): Promise<void> => {
         ...(values.models ? { models: values.models.split(',').map((model) => model.trim()) } : {}),
         ...(Object.keys(limits).length > 0 ? { limits } : {}),
         ...(values['lago-subscription'] ? { lagoSubscriptionId: values['lago-subscription'] } : {}),
-        ...(values.expires ? { expiresAt: values.expires } : {}),
+        ...(values.plan ? { plan: values.plan } : {}),
+        ...(values.expires ? { expiresAt: isoDate(values.expires) } : {}),
       });
       break;
+    case 'update': {
+      if (!id) fail('update needs a key id');
+      const orNull = (value: string | undefined, map: (text: string) => unknown) =>
+        value === undefined ? undefined : value === NONE ? null : map(value);
+      const changes = Object.fromEntries(
+        Object.entries({
+          name: values.name,
+          models: orNull(values.models, (text) => text.split(',').map((model) => model.trim())),
+          plan: orNull(values.plan, (text) => text),
+          expiresAt: orNull(values.expires, isoDate),
+          lagoSubscriptionId: orNull(values['lago-subscription'], (text) => text),
+          ...(Object.keys(limits).length > 0 ? { limits } : {}),
+        }).filter(([, value]) => value !== undefined),
+      );
+      if (Object.keys(changes).length === 0) fail('update needs at least one option to change');
+      result = await call('PATCH', `/admin/keys/${encodeURIComponent(id ?? '')}`, changes);
+      break;
+    }
     case 'list': {
       const query = new URLSearchParams();
       if (values.tenant) query.set('tenant', values.tenant);

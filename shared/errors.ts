@@ -28,6 +28,11 @@ export interface RouterErrorOptions {
   param?: string | null;
   headers?: Record<string, string>;
   cause?: unknown;
+  /**
+   * What only the operator may read (an upstream's own explanation): added to `message`, which is
+   * what logs show, and never to the client's JSON.
+   */
+  detail?: string | null;
 }
 
 export class RouterError extends Error {
@@ -37,15 +42,21 @@ export class RouterError extends Error {
   readonly param: string | null;
   /** Extra response headers (retry-after, allow, ...). */
   readonly headers: Record<string, string>;
+  /** The message the client gets; `message` adds the detail for the log. */
+  readonly clientMessage: string;
 
   constructor(statusCode: number, type: OpenAIErrorType, message: string, options: RouterErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      options.detail ? `${message} [detail for the operator: ${options.detail}]` : message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = new.target.name;
     this.statusCode = statusCode;
     this.type = type;
     this.code = options.code ?? null;
     this.param = options.param ?? null;
     this.headers = options.headers ?? {};
+    this.clientMessage = message;
   }
 
   /** Only client errors explain themselves; a 5xx message is still written for the client, never copied from internals. */
@@ -54,7 +65,7 @@ export class RouterError extends Error {
   }
 
   toJSON(): OpenAIErrorBody {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+    return { error: { message: this.clientMessage, type: this.type, param: this.param, code: this.code } };
   }
 }
 
@@ -143,12 +154,18 @@ export class QuotaExceededError extends RouterError {
   }
 }
 
-/** A provider failed. `retryable` and `retryAfterMs` feed the retry/fallback engine. */
+/**
+ * A provider failed. `retryable` and `retryAfterMs` feed the retry/fallback engine. The message is
+ * the router's own words; the upstream's (which can name its organisation, other tenants' usage,
+ * internal hosts) goes in `upstreamMessage`, for the log only.
+ */
 export class UpstreamError extends RouterError {
   readonly provider: string;
   readonly upstreamStatus: number | null;
   readonly retryable: boolean;
   readonly retryAfterMs: number | null;
+  /** The upstream's own explanation, scrubbed of credentials: logged, never sent to the client. */
+  readonly upstreamMessage: string | null;
 
   constructor(
     statusCode: number,
@@ -160,19 +177,24 @@ export class UpstreamError extends RouterError {
       retryAfterMs?: number | null;
       code?: string;
       type?: OpenAIErrorType;
+      param?: string | null;
+      upstreamMessage?: string | null;
       cause?: unknown;
     },
   ) {
     const retryAfter = details.retryAfterMs == null ? undefined : String(Math.ceil(details.retryAfterMs / 1000));
     super(statusCode, details.type ?? (statusCode === 504 ? 'timeout_error' : 'upstream_error'), message, {
       code: details.code ?? 'upstream_error',
+      param: details.param ?? null,
       cause: details.cause,
+      detail: details.upstreamMessage,
       headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
     });
     this.provider = details.provider;
     this.upstreamStatus = details.upstreamStatus ?? null;
     this.retryable = details.retryable;
     this.retryAfterMs = details.retryAfterMs ?? null;
+    this.upstreamMessage = details.upstreamMessage ?? null;
   }
 }
 
@@ -197,12 +219,21 @@ export class InternalError extends RouterError {
  * A failure of one of the router's own dependencies (DynamoDB, EventBridge, Secrets Manager): the
  * AWS client raises its service errors and timeouts as subclasses, so they map to 503, not 500.
  */
-export class DependencyError extends Error {}
+export class DependencyError extends Error {
+  /**
+   * False when the dependency answered but refused what the router sent as malformed (DynamoDB's
+   * `ValidationException`): a bug or a missing input check of the router's, which a retry or a
+   * healthy store would not fix, so it is a 500 rather than "unavailable".
+   */
+  get unavailable(): boolean {
+    return true;
+  }
+}
 
 /** Network failures on the way to a dependency: unavailable, not a bug. */
 const NETWORK_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 const isStoreFailure = (error: unknown): boolean =>
-  error instanceof DependencyError ||
+  (error instanceof DependencyError && error.unavailable) ||
   (error instanceof Error && NETWORK_FAILURES.has((error as NodeJS.ErrnoException).code ?? ''));
 
 /** Maps anything thrown to a RouterError: known errors pass, store failures are 503, the rest a 500 without internals. */
@@ -216,7 +247,18 @@ export const toRouterError = (error: unknown): RouterError => {
   return new InternalError(error);
 };
 
-export const toOpenAIError = (error: unknown): { statusCode: number; body: OpenAIErrorBody; headers: Record<string, string> } => {
+/**
+ * The wire form of any error. With a request id, the messages that hold details back on purpose
+ * (an upstream's failure, a failure mapped from the router's internals) cite it, so the client can
+ * point the operator at the log line that has them. Errors that explain themselves do not.
+ */
+export const toOpenAIError = (
+  error: unknown,
+  requestId?: string,
+): { statusCode: number; body: OpenAIErrorBody; headers: Record<string, string> } => {
   const routerError = toRouterError(error);
-  return { statusCode: routerError.statusCode, body: routerError.toJSON(), headers: routerError.headers };
+  const body = routerError.toJSON();
+  const withheld = routerError instanceof UpstreamError || !routerError.expose || routerError !== error;
+  if (requestId !== undefined && withheld) body.error.message = `${body.error.message} (request id ${requestId})`;
+  return { statusCode: routerError.statusCode, body, headers: routerError.headers };
 };

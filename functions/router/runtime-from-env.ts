@@ -27,7 +27,10 @@ const envSchema = z.object({
 export const loadRuntimeFromEnv = async (rawEnv: NodeJS.ProcessEnv): Promise<RouterRuntime> => {
   const env = envSchema.parse(rawEnv);
   const logger = new Logger({ serviceName: 'inference-router' });
-  const { config } = await loadConfig(env.ROUTER_CONFIG ?? 'config/local.json', { explicit: env.ROUTER_CONFIG !== undefined });
+  const { config, warnings } = await loadConfig(env.ROUTER_CONFIG ?? 'config/local.json', {
+    explicit: env.ROUTER_CONFIG !== undefined,
+  });
+  for (const warning of warnings) logger.warn(`config: ${warning}`);
   const adminKey = env.ADMIN_KEY ?? (env.ADMIN_KEY_SECRET_ARN ? await awsSecretFetcher(env.ADMIN_KEY_SECRET_ARN) : undefined);
   return createRuntime({
     config,

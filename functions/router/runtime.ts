@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { resolveSecrets, type SecretFetcher } from '#shared/config/resolve-secrets.ts';
+import { describeSecretProblem, resolveAvailableSecrets, type SecretFetcher } from '#shared/config/resolve-secrets.ts';
 import type { RouterConfig } from '#shared/config/schema.ts';
 import type { EventPublisher } from '#shared/events/event-publisher.ts';
 import { hashApiKey } from '#shared/keys/api-key.ts';
@@ -42,6 +42,8 @@ export interface RouterRuntime {
   /** Identifies the price table in usage events (a hash of every model's pricing). */
   readonly priceVersion: string;
   readonly recent: RecentStats;
+  /** Models that cannot serve (key missing), with the reason; /health reports them. */
+  readonly unavailable: ReadonlyMap<string, string>;
   /** CloudWatch metrics (EMF); absent when switched off (locally, by default). */
   readonly metrics: Metrics | undefined;
 }
@@ -67,16 +69,26 @@ export interface RuntimeOptions {
   modelBaseDir?: string;
 }
 
-/** Resolves provider secrets (all at once, every failure reported) and wires the stores. */
+/**
+ * Resolves provider secrets (all at once) and wires the stores. A model whose key cannot be
+ * resolved is unavailable, not fatal: on day one the provider-keys secret may still be empty, and
+ * the models that have keys (and /health, which says what is missing) must work.
+ */
 export const createRuntime = async (options: RuntimeOptions): Promise<RouterRuntime> => {
   const { config } = options;
-  const secrets = await resolveSecrets(
+  const { values: secrets, problems } = await resolveAvailableSecrets(
     config.models.flatMap((model, index) =>
       model.apiKey ? [{ label: `models[${index}].apiKey (${model.id})`, ref: model.apiKey }] : [],
     ),
     options.env,
     options.fetchSecret,
   );
+  const unavailable = new Map<string, string>();
+  for (const problem of problems) {
+    options.logger.warn(`models unavailable: ${describeSecretProblem(problem)}`);
+    for (const model of config.models)
+      if (model.apiKey === problem.ref) unavailable.set(model.id, 'its API key is not configured');
+  }
   const targets = new Map<string, ModelTarget>(
     config.models.map((model) => [model.id, { config: model, ...(model.apiKey ? { apiKey: secrets.get(model.apiKey) } : {}) }]),
   );
@@ -97,7 +109,8 @@ export const createRuntime = async (options: RuntimeOptions): Promise<RouterRunt
   });
   return {
     config,
-    models: createModelRouter(config, latency, scorer),
+    models: createModelRouter(config, { latency, scorer, unavailable }),
+    unavailable,
     breakers,
     latency,
     counters,

@@ -48,7 +48,7 @@ const { config, source } = await loadConfig(configPath, {
 const scorer = await loadComplexityScorer(config.routing.complexity, config.routing.scoring, {
   onWarning: (message) => console.warn(`warning: ${message}`),
 });
-const router = createModelRouter(config, undefined, scorer);
+const router = createModelRouter(config, { scorer });
 if (!router.has(args.model)) {
   console.error(`The config (${source}) has no model or alias '${args.model}'. Names: ${router.names.join(', ')}.`);
   process.exit(2);

@@ -47,7 +47,7 @@ export const tierConfig = () =>
 
 export const routeRegressionSet = (scorer: ComplexityScorer, path = REGRESSION_SET): RegressionReport => {
   const prompts = JSON.parse(readFileSync(path, 'utf8')) as LabelledPrompt[];
-  const router = createModelRouter(tierConfig(), undefined, scorer);
+  const router = createModelRouter(tierConfig(), { scorer });
   const confusion = Object.fromEntries(
     TIERS.map((label) => [label, Object.fromEntries(TIERS.map((tier) => [tier, 0]))]),
   ) as Record<Tier, Record<Tier, number>>;

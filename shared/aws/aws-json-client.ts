@@ -14,6 +14,9 @@ export class AwsTimeoutError extends DependencyError {
   override readonly name = 'AwsTimeoutError';
 }
 
+/** The service refused the request itself as malformed: the router sent something it should not have. */
+const MALFORMED_REQUEST = new Set(['ValidationException', 'SerializationException']);
+
 /** An error answered by the service: `name` is the AWS error code (e.g. `ConditionalCheckFailedException`). */
 export class AwsServiceError extends DependencyError {
   readonly statusCode: number;
@@ -21,6 +24,10 @@ export class AwsServiceError extends DependencyError {
     super(message);
     this.name = name;
     this.statusCode = statusCode;
+  }
+
+  override get unavailable(): boolean {
+    return !MALFORMED_REQUEST.has(this.name);
   }
 }
 

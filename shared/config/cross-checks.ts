@@ -132,7 +132,60 @@ export const findReferenceProblems = (config: unknown): Issue[] => {
   return issues;
 };
 
+const finite = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/**
+ * Models that something falls back from: each must give up in time for what follows it. A hung
+ * upstream costs every attempt its first-byte timeout (the longer of the streamed and the
+ * non-streamed one, capped by the total timeout), with the retry backoff between attempts; when
+ * that reaches `routing.deadlineMs`, the fallbacks never run. Alias orders are left out: they
+ * change per request, and a model without a written fallback is served or refused either way.
+ */
+export const findDeadlineProblems = (config: unknown): Issue[] => {
+  if (!isRecord(config)) return [];
+  const routing = isRecord(config.routing) ? config.routing : {};
+  const retry = isRecord(routing.retry) ? routing.retry : {};
+  const deadlineMs = finite(routing.deadlineMs);
+  const maxAttempts = finite(retry.maxAttempts);
+  const baseDelayMs = finite(retry.baseDelayMs);
+  const maxDelayMs = finite(retry.maxDelayMs);
+  if (deadlineMs === undefined || maxAttempts === undefined || baseDelayMs === undefined || maxDelayMs === undefined) return [];
+  // A timeout carries no retry-after, so each wait is at most the jitter's ceiling (shared/resilience/backoff.ts).
+  let backoffMs = 0;
+  for (let attempt = 0; attempt < maxAttempts - 1; attempt++) backoffMs += Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+
+  const followed = new Set<string>();
+  for (const model of array(config.models)) {
+    if (isRecord(model) && typeof model.id === 'string' && strings(model.fallbacks).length > 0) followed.add(model.id);
+  }
+  for (const rule of array(routing.rules)) {
+    const target = isRecord(rule) && isRecord(rule.target) ? rule.target : {};
+    for (const id of strings(target.chain).slice(0, -1)) followed.add(id);
+  }
+
+  const issues: Issue[] = [];
+  const reported = new Set<string>();
+  array(config.models).forEach((model, index) => {
+    if (!isRecord(model) || typeof model.id !== 'string' || !followed.has(model.id) || reported.has(model.id)) return;
+    const timeoutMs = finite(model.timeoutMs);
+    const firstByteMs = Math.max(finite(model.firstByteTimeoutMs) ?? 0, finite(model.nonStreamFirstByteTimeoutMs) ?? 0);
+    if (timeoutMs === undefined || firstByteMs === 0) return;
+    const attemptMs = Math.min(timeoutMs, firstByteMs);
+    const hungMs = maxAttempts * attemptMs + backoffMs;
+    if (hungMs < deadlineMs) return;
+    reported.add(model.id);
+    issues.push({
+      path: ['models', index],
+      message:
+        `a hung "${model.id}" takes ${hungMs} ms to give up (${maxAttempts} attempts of ${attemptMs} ms and ${backoffMs} ms ` +
+        `of backoff), which leaves its fallbacks no time within routing.deadlineMs (${deadlineMs} ms): lower its ` +
+        'firstByteTimeoutMs, nonStreamFirstByteTimeoutMs or timeoutMs, or routing.retry.maxAttempts, or raise routing.deadlineMs',
+    });
+  });
+  return issues;
+};
+
 export const checkReferences = (config: unknown, ctx: z.core.$RefinementCtx): void => {
-  for (const issue of findReferenceProblems(config))
+  for (const issue of [...findReferenceProblems(config), ...findDeadlineProblems(config)])
     ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: undefined });
 };

@@ -24,7 +24,25 @@ export interface LoadedConfig {
   config: RouterConfig;
   /** The file read, or `builtin` when none existed and the mock models are served. */
   source: string;
+  /** Valid, but probably not meant: shown at start (npm start) and logged (Lambda). */
+  warnings: string[];
 }
+
+/**
+ * A model without `pricing` costs $0: it never uses a budget and always wins `cheapest`. That is
+ * right for mocks and models marked `free`, and a mistake for anything else.
+ */
+export const configWarnings = (config: RouterConfig): string[] => {
+  const unpriced = config.models.filter(
+    (model) =>
+      model.provider !== 'mock' && model.free !== true && model.pricing.inputPerMTok === 0 && model.pricing.outputPerMTok === 0,
+  );
+  return unpriced.length === 0
+    ? []
+    : [
+        `model${unpriced.length > 1 ? 's' : ''} ${unpriced.map((model) => model.id).join(', ')} ha${unpriced.length > 1 ? 've' : 's'} no pricing: ${unpriced.length > 1 ? 'they cost' : 'it costs'} $0, never use a budget and always win "cheapest" (set pricing, or "free": true)`,
+      ];
+};
 
 /**
  * Reads and validates the config file. A missing file at the default path means "no config": the
@@ -37,7 +55,8 @@ export const loadConfig = async (path: string, { explicit }: { explicit: boolean
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !explicit) {
-      return { config: parseConfig(defaultConfig, 'builtin'), source: 'builtin' };
+      const config = parseConfig(defaultConfig, 'builtin');
+      return { config, source: 'builtin', warnings: configWarnings(config) };
     }
     throw new ConfigError(path, [`cannot read the file: ${(error as Error).message}`]);
   }
@@ -47,5 +66,6 @@ export const loadConfig = async (path: string, { explicit }: { explicit: boolean
   } catch (error) {
     throw new ConfigError(path, [`not valid JSON: ${(error as Error).message}`]);
   }
-  return { config: parseConfig(json, path), source: path };
+  const config = parseConfig(json, path);
+  return { config, source: path, warnings: configWarnings(config) };
 };

@@ -132,9 +132,12 @@ export const routingSchema = z
     breaker: breakerSchema,
     /**
      * Time until the first byte for all attempts together. It must stay under the API Gateway
-     * integration timeout the stack configures (5 minutes for the streaming integration).
+     * integration timeout the stack configures (5 minutes for the streaming integration), and
+     * with a stream's `timeoutMs` after it, under the Lambda timeout (300 s by default). The
+     * default leaves a hung model's fallback a full attempt: two 45 s non-streamed attempts
+     * and a backoff, then about 60 s for the next model.
      */
-    deadlineMs: z.number().int().positive().max(840_000).default(120_000),
+    deadlineMs: z.number().int().positive().max(840_000).default(150_000),
     /** The model savings are measured against; the one with the highest output price when absent. */
     premiumModel: modelIdSchema.optional(),
   })
@@ -144,7 +147,7 @@ export const routingSchema = z
     scoring: scoringSchema.parse(undefined),
     retry: retrySchema.parse(undefined),
     breaker: breakerSchema.parse(undefined),
-    deadlineMs: 120_000,
+    deadlineMs: 150_000,
   });
 
 export type RoutingRule = z.output<typeof ruleSchema>;

@@ -15,11 +15,24 @@ export const secretRefSchema = z
 export const providerNames = ['openai', 'anthropic', 'bedrock', 'mock'] as const;
 export const capabilityNames = ['tools', 'vision', 'json'] as const;
 
+/**
+ * Budgets are counted in integer micro-dollars, in JavaScript numbers and DynamoDB counters: below
+ * one micro-dollar a budget rounds to nothing (and DynamoDB refuses magnitudes under 1e-130), above
+ * a billion dollars the micro-dollars leave the exactly representable integers (2^53).
+ */
+const MIN_BUDGET_USD = 0.000_001;
+const MAX_BUDGET_USD = 1_000_000_000;
+
 export const limitsSchema = z.strictObject({
+  // `int()` keeps counts within the safe integers, so counters stay exact.
   rpm: z.number().int().positive().optional(),
   tpm: z.number().int().positive().optional(),
   monthlyTokens: z.number().int().positive().optional(),
-  monthlyBudgetUsd: z.number().positive().optional(),
+  monthlyBudgetUsd: z
+    .number()
+    .min(MIN_BUDGET_USD, 'must be at least 0.000001 (one micro-dollar)')
+    .max(MAX_BUDGET_USD, 'must be at most 1000000000 (a billion dollars)')
+    .optional(),
 });
 
 /** Models and aliases a plan's or tenant's keys may use; the served model must be among the ids listed. */
@@ -63,6 +76,8 @@ export const modelSchema = z.strictObject({
   /** AWS region for Bedrock; defaults to AWS_REGION. */
   region: z.string().optional(),
   pricing: pricingSchema.default({ inputPerMTok: 0, outputPerMTok: 0 }),
+  /** A model that really costs nothing (self-hosted, a free tier): no warning when `pricing` is absent. */
+  free: z.boolean().optional(),
   contextWindow: z.number().int().positive().default(128_000),
   maxOutputTokens: z.number().int().positive().optional(),
   capabilities: z.array(z.enum(capabilityNames)).default([]),
@@ -71,9 +86,16 @@ export const modelSchema = z.strictObject({
   fallbacks: z.array(modelIdSchema).default([]),
   /** Expected time to first token, for the `fastest` alias until the instance has measured it. */
   expectedLatencyMs: z.number().int().positive().optional(),
-  /** Upstream timeouts: first byte and whole request. */
+  /** Upstream timeouts per attempt. The whole call, streams included. */
   timeoutMs: z.number().int().positive().default(120_000),
+  /** Streamed calls: until the response starts. */
   firstByteTimeoutMs: z.number().int().positive().default(30_000),
+  /**
+   * Non-streamed calls: until the response starts, which for most upstreams is when the whole
+   * answer is ready, so this also caps how long a non-streamed answer may take. Without it a hung
+   * upstream would hold the request until `timeoutMs`, past the point where a fallback could run.
+   */
+  nonStreamFirstByteTimeoutMs: z.number().int().positive().default(45_000),
   /** Only for the `mock` provider: simulated latency before the first token and between tokens. */
   mock: z
     .strictObject({

@@ -1,7 +1,13 @@
+import { foldForMatching } from './fold.ts';
+
 // Operator deny lists. An entry is either a phrase, matched case-insensitively on word
 // boundaries with any whitespace between its words ("wire  transfer\nnow" matches
 // "wire transfer now"), or a `/regex/flags` literal. A match reports the entry's index as
 // `deny:<index>`, never the matched text, so the reason can be logged and returned safely.
+//
+// Every entry is tried on the text and on its folded copy (fold.ts), so "project nightingale"
+// with a Cyrillic `і`, in fullwidth letters or with zero-width spaces inside still matches; a
+// phrase is folded the same way before it is compiled for the copy.
 //
 // Regex entries come from operator configuration and are trusted to be linear; they compile once,
 // at cold start. `g` and `y` are dropped: they make `test` stateful between calls.
@@ -11,12 +17,38 @@ const SPECIAL = /[.*+?^${}()|[\]\\]/g;
 const WHITESPACE = /\s+/;
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
 
-export type DenyListMatcher = (text: string) => string[];
+/**
+ * The codes of the entries found, in entry order. Given several texts (the strings of a request),
+ * each is read on its own: a phrase never matches across two of them.
+ */
+export type DenyListMatcher = (texts: string | readonly string[]) => string[];
 
 export const compileDenyList = (entries: readonly string[]): DenyListMatcher => {
-  const compiled = entries.map((entry, index) => ({ code: `deny:${index}`, pattern: compileEntry(entry, index) }));
+  const compiled = entries.map((entry, index) => {
+    const pattern = compileEntry(entry, index);
+    // A phrase that folding changes gets a pattern of its own for the folded copy.
+    const foldedEntry = REGEX_ENTRY.test(entry) ? undefined : foldForMatching(entry)?.text;
+    const foldedPattern = foldedEntry === undefined || foldedEntry.trim() === '' ? pattern : compileEntry(foldedEntry, index);
+    return { code: `deny:${index}`, pattern, foldedPattern };
+  });
   if (compiled.length === 0) return () => [];
-  return (text) => compiled.filter(({ pattern }) => pattern.test(text)).map(({ code }) => code);
+  return (texts) => {
+    const found = new Set<string>();
+    for (const text of typeof texts === 'string' ? [texts] : texts) {
+      // Folded once per text, and only when some entry did not match the text itself.
+      let folded: string | null | undefined = null;
+      for (const { code, pattern, foldedPattern } of compiled) {
+        if (found.has(code)) continue;
+        if (pattern.test(text)) {
+          found.add(code);
+          continue;
+        }
+        if (folded === null) folded = foldForMatching(text)?.text;
+        if (folded !== undefined && foldedPattern.test(folded)) found.add(code);
+      }
+    }
+    return compiled.filter(({ code }) => found.has(code)).map(({ code }) => code);
+  };
 };
 
 const compileEntry = (entry: string, index: number): RegExp => {

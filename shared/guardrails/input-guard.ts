@@ -4,9 +4,10 @@ import { ContentPolicyError, InvalidRequestError } from '../errors.ts';
 import type { CompiledPolicy } from './compiled-policy.ts';
 import type { GuardrailAction } from './guardrail-action.ts';
 import { detectInjection } from './injection.ts';
-import { mapMessageText, mapToolCallArguments, messageTexts, toolCallArguments } from './message-text.ts';
+import { mapMessageText, messageTexts } from './message-text.ts';
 import { normalizeText } from './normalize.ts';
 import { PlaceholderState, redact } from './redaction.ts';
+import { forwardedStrings, mapForwardedStrings } from './request-strings.ts';
 import { detect } from './sensitive-data.ts';
 
 /** What the input checks need of the routing decision: the prompt's size and the target's window. */
@@ -30,7 +31,9 @@ export interface InputGuardResult {
  * Input guardrails of one policy over one chat request: normalization that keeps meaning, size
  * limits, a max_tokens cap, the target's context window, deny lists and prompt-injection
  * heuristics (block or flag), and personal data and secrets (redact with stable placeholders,
- * block, or allow). A block throws (ContentPolicyError, or InvalidRequestError for limits).
+ * block, or allow). Deny lists and personal data read every string the upstream can receive
+ * (request-strings.ts), on the text and on a folded copy (fold.ts). A block throws
+ * (ContentPolicyError, or InvalidRequestError for limits).
  */
 export const guardInput = (
   chat: ChatRequest,
@@ -46,7 +49,6 @@ export const guardInput = (
     });
   }
   let messages = chat.messages;
-  let toolsChanged: ChatRequest['tools'] | undefined;
   if (policy.normalize) {
     let normalized = 0;
     messages = messages.map((message) =>
@@ -58,7 +60,7 @@ export const guardInput = (
     );
     if (normalized > 0) actions.push({ action: 'normalize', stage: 'input', code: 'normalized', count: normalized });
   }
-  // Each message's texts, read once for the size limit, the deny list and the injection check.
+  // Each message's texts, read once for the size limit and the injection check.
   const texts = messages.map(messageTexts);
   texts.forEach((ofMessage, index) => {
     for (const text of ofMessage) {
@@ -88,13 +90,13 @@ export const guardInput = (
     );
   }
 
-  // The deny list reads everything that is sent: every role, tool-call arguments, tool definitions.
-  const everything = [
-    ...texts.flat(),
-    ...messages.flatMap(toolCallArguments),
-    ...(chat.tools ?? []).map((tool) => tool.function.description ?? ''),
-  ];
-  const denied = compiled.denyInput(everything.join('\n'));
+  // Unchanged messages keep the original array, so a clean request passes as the same object.
+  let request = messages.some((message, index) => message !== chat.messages[index]) ? { ...chat, messages } : chat;
+
+  // The deny list reads everything that is sent: every role, names, tool calls and definitions,
+  // schemas, stop sequences, `user`, image URLs and fields the router does not know.
+  const sent = forwardedStrings(request);
+  const denied = compiled.denyInput(sent);
   if (denied.length > 0) {
     if (policy.input.denyAction === 'block') throw new ContentPolicyError(denied[0] ?? 'deny', 'input');
     for (const code of denied) actions.push({ action: 'flag', stage: 'input', code });
@@ -114,6 +116,9 @@ export const guardInput = (
   const kinds = compiled.inputPiiKinds;
   if (kinds.length > 0) {
     const placeholders = new PlaceholderState();
+    // Placeholder-shaped text anywhere in the request (`[EMAIL_1]` typed by the user) is never
+    // given to a value: restoring the answer would turn the user's text into that value.
+    for (const text of sent) placeholders.reserveLiterals(text);
     const counts: Partial<Record<PiiKind, number>> = {};
     const guard = (text: string): string => {
       const detections = detect(text, kinds);
@@ -126,34 +131,19 @@ export const guardInput = (
       return result.text;
     };
     // Placeholders carry no quote or backslash, so they are safe inside the JSON of tool arguments.
-    messages = messages.map((message) => mapToolCallArguments(mapMessageText(message, guard), guard));
-    const tools = chat.tools?.map((tool) => {
-      const description = tool.function.description;
-      const guarded = description === undefined ? undefined : guard(description);
-      return guarded === description ? tool : { ...tool, function: { ...tool.function, description: guarded } };
-    });
-    if (tools?.some((tool, index) => tool !== chat.tools?.[index])) toolsChanged = tools;
+    request = mapForwardedStrings(request, guard);
     for (const [kind, count] of Object.entries(counts))
       actions.push({ action: 'redact', stage: 'input', code: `pii.${kind}`, count });
     if (policy.input.restoreRedacted && Object.keys(counts).length > 0) restorable = placeholders;
   }
 
   const capped = maxTokens !== requested;
-  // Unchanged messages keep the original array, so a clean request passes as the same object.
-  if (messages.every((message, index) => message === chat.messages[index])) messages = chat.messages;
-  const guarded =
-    messages !== chat.messages || capped || toolsChanged
-      ? {
-          ...chat,
-          messages,
-          ...(toolsChanged ? { tools: toolsChanged } : {}),
-          ...(capped
-            ? chat.max_completion_tokens != null
-              ? { max_completion_tokens: maxTokens }
-              : { max_tokens: maxTokens }
-            : {}),
-        }
-      : chat;
+  const guarded = capped
+    ? {
+        ...request,
+        ...(request.max_completion_tokens != null ? { max_completion_tokens: maxTokens } : { max_tokens: maxTokens }),
+      }
+    : request;
   return {
     chat: guarded,
     actions,

@@ -22,22 +22,6 @@ export const mapMessageText = (message: ChatMessage, transform: (text: string) =
   return changed ? ({ ...message, content: parts } as ChatMessage) : message;
 };
 
-/** The arguments of an assistant message's tool calls, through `transform` (a new message only if changed). */
-export const mapToolCallArguments = (message: ChatMessage, transform: (text: string) => string): ChatMessage => {
-  if (message.role !== 'assistant' || !message.tool_calls) return message;
-  let changed = false;
-  const calls = message.tool_calls.map((call) => {
-    const next = transform(call.function.arguments);
-    if (next === call.function.arguments) return call;
-    changed = true;
-    return { ...call, function: { ...call.function, arguments: next } };
-  });
-  return changed ? ({ ...message, tool_calls: calls } as ChatMessage) : message;
-};
-
-export const toolCallArguments = (message: ChatMessage): string[] =>
-  message.role === 'assistant' && message.tool_calls ? message.tool_calls.map((call) => call.function.arguments) : [];
-
 /** Every piece of text of a message, in order. */
 export const messageTexts = (message: ChatMessage): string[] => {
   const texts: string[] = [];

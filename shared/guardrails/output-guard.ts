@@ -5,7 +5,7 @@ import type { StreamEvent } from '../providers/types.ts';
 import type { CompiledPolicy } from './compiled-policy.ts';
 import type { GuardrailAction } from './guardrail-action.ts';
 import { createStreamRestorer, jsonEscape, type PlaceholderState, restore } from './redaction.ts';
-import { type Detection, detect } from './sensitive-data.ts';
+import { continuationOf, type Detection, type DetectorKind, detect } from './sensitive-data.ts';
 
 /**
  * Streams are checked on a sliding window: this much text is held back so a value split across
@@ -13,15 +13,35 @@ import { type Detection, detect } from './sensitive-data.ts';
  */
 const HOLD_BACK = 64;
 
+/**
+ * A detected value that reaches the end of the window is held back whole, up to this length.
+ * Longer (a PEM block or key without end in sight) it is masked at once and the rest of it is
+ * dropped as it streams, matched against the way such a value goes on: the text held back, and
+ * the text scanned per chunk, stay bounded, so a stream costs time linear in its length.
+ */
+const LONGEST_HELD_VALUE = 1_024;
+
+const maskOf = (kind: DetectorKind): string => `[REDACTED_${kind.toUpperCase()}]`;
+
 const mask = (text: string, detections: readonly Detection[]): string => {
   let out = '';
   let at = 0;
   for (const detection of detections) {
-    out += `${text.slice(at, detection.start)}[REDACTED_${detection.kind.toUpperCase()}]`;
+    out += `${text.slice(at, detection.start)}${maskOf(detection.kind)}`;
     at = detection.end;
   }
   return out + text.slice(at);
 };
+
+/** One choice of a stream, as the output checks see it. */
+interface ChoiceText {
+  /** Text not yet sent: the held-back tail. */
+  pending: string;
+  /** The tail of what was sent, so a deny-listed phrase across a release boundary is still seen. */
+  sentTail: string;
+  /** While a value too long to hold back is being masked: how its text goes on (sticky). */
+  continuation: RegExp | undefined;
+}
 
 export interface OutputGuard {
   /** A complete answer: checked, masked, placeholders restored. Throws ContentPolicyError on a block. */
@@ -75,6 +95,12 @@ export const createOutputGuard = (input: OutputGuardInput): OutputGuard | undefi
     }
   };
 
+  /** Counts one masked value, or throws when its kind is blocked. */
+  const recordMasked = (kind: DetectorKind): void => {
+    if (policy?.output.pii[kind] === 'block') throw new ContentPolicyError(`pii.${kind}`, 'output');
+    counts.set(`pii.${kind}`, (counts.get(`pii.${kind}`) ?? 0) + 1);
+  };
+
   /** Masks personal data in one piece of model output (before placeholders are restored). */
   const check = (text: string, withDeny = true): string => {
     if (withDeny) checkDeny(text);
@@ -82,7 +108,7 @@ export const createOutputGuard = (input: OutputGuardInput): OutputGuard | undefi
     const detections = detect(text, kinds);
     const blocked = detections.find((detection) => policy?.output.pii[detection.kind] === 'block');
     if (blocked) throw new ContentPolicyError(`pii.${blocked.kind}`, 'output');
-    for (const detection of detections) counts.set(`pii.${detection.kind}`, (counts.get(`pii.${detection.kind}`) ?? 0) + 1);
+    for (const detection of detections) recordMasked(detection.kind);
     return mask(text, detections);
   };
 
@@ -111,10 +137,16 @@ export const createOutputGuard = (input: OutputGuardInput): OutputGuard | undefi
     },
 
     async *stream(events) {
-      // Per choice: text not yet sent (the held-back tail) and a restorer for split placeholders.
-      const pending = new Map<number, string>();
-      // The tail of what was sent, so a deny-listed phrase across a release boundary is still seen.
-      const sentTails = new Map<number, string>();
+      // Per choice: the text not yet sent, and a restorer per choice and tool call for split placeholders.
+      const choices = new Map<number, ChoiceText>();
+      const choiceOf = (index: number): ChoiceText => {
+        let choice = choices.get(index);
+        if (!choice) {
+          choice = { pending: '', sentTail: '', continuation: undefined };
+          choices.set(index, choice);
+        }
+        return choice;
+      };
       const restorers = new Map<string, ReturnType<typeof createStreamRestorer>>();
       const restorerOf = (key: string, escapeValue?: (value: string) => string) => {
         let restorer = restorers.get(key);
@@ -124,22 +156,54 @@ export const createOutputGuard = (input: OutputGuardInput): OutputGuard | undefi
         }
         return restorer;
       };
-      const release = (index: number, final: boolean): string => {
-        const text = pending.get(index) ?? '';
-        let cut = final ? text.length : Math.max(0, text.length - HOLD_BACK);
-        if (!final && kinds.length > 0) {
-          // Never cut through a value: hold back from the start of one that reaches the cut.
-          for (const detection of detect(text, kinds)) if (detection.start < cut && detection.end > cut) cut = detection.start;
-        }
-        pending.set(index, text.slice(cut));
-        // The deny list sees the sent tail and all pending text before any of it goes out.
-        checkDeny((sentTails.get(index) ?? '') + text);
-        const released = text.slice(0, cut);
-        sentTails.set(index, ((sentTails.get(index) ?? '') + released).slice(-HOLD_BACK));
-        const checked = cut > 0 ? check(released, false) : '';
+      const send = (index: number, checked: string, final: boolean): string => {
         const restorer = restorerOf(`content:${index}`, contentEscape);
         if (!restorer) return checked;
         return restorer.push(checked) + (final ? restorer.flush() : '');
+      };
+      /**
+       * What of a choice's pending text can go out now. Each call scans only the pending text,
+       * which stays under LONGEST_HELD_VALUE plus a chunk: never the whole answer so far.
+       */
+      const release = (index: number, final: boolean): string => {
+        const choice = choiceOf(index);
+        let text = choice.pending;
+        if (choice.continuation) {
+          // Inside a value already masked: drop what continues it, and keep the window's tail
+          // back, since the value may still go on (or end with a line still arriving).
+          const windowEnd = final ? text.length : Math.max(0, text.length - HOLD_BACK);
+          choice.continuation.lastIndex = 0;
+          const valueEnd = choice.continuation.exec(text)?.[0].length ?? 0;
+          if (!final && valueEnd >= windowEnd) {
+            choice.pending = text.slice(windowEnd);
+            return '';
+          }
+          text = text.slice(valueEnd);
+          choice.continuation = undefined;
+        }
+        let cut = final ? text.length : Math.max(0, text.length - HOLD_BACK);
+        let keepFrom = cut;
+        let masked = '';
+        if (!final && kinds.length > 0) {
+          // Never cut through a value: hold back from the start of one that reaches the cut.
+          const reaching = detect(text, kinds).find((detection) => detection.start < cut && detection.end > cut);
+          if (reaching && text.length - reaching.start <= LONGEST_HELD_VALUE) {
+            cut = reaching.start;
+            keepFrom = cut;
+          } else if (reaching) {
+            // Too long to hold back: masked now, its rest dropped as it arrives (see above).
+            recordMasked(reaching.kind);
+            masked = maskOf(reaching.kind);
+            choice.continuation = continuationOf(reaching.kind, text.slice(reaching.start, reaching.start + 32));
+            cut = reaching.start;
+          }
+        }
+        // The deny list sees the sent tail and all pending text before any of it goes out.
+        checkDeny(choice.sentTail + text);
+        choice.pending = text.slice(keepFrom);
+        const released = text.slice(0, cut);
+        choice.sentTail = (choice.sentTail + released + masked).slice(-HOLD_BACK);
+        return send(index, (cut > 0 ? check(released, false) : '') + masked, final);
       };
       let template: StreamEvent | undefined;
       try {
@@ -150,9 +214,9 @@ export const createOutputGuard = (input: OutputGuardInput): OutputGuard | undefi
           if (event.type !== 'chunk') {
             // The usage event ends a stream: whatever is still held back goes out before it.
             if (template?.type === 'chunk') {
-              for (const index of [...pending.keys()]) {
+              for (const index of [...choices.keys()]) {
                 const rest = release(index, true);
-                pending.delete(index);
+                choices.delete(index);
                 if (rest)
                   yield {
                     type: 'chunk',
@@ -164,7 +228,7 @@ export const createOutputGuard = (input: OutputGuardInput): OutputGuard | undefi
             continue;
           }
           template = event;
-          const choices = event.chunk.choices.map((choice) => {
+          const guarded = event.chunk.choices.map((choice) => {
             const content = choice.delta.content;
             const final = choice.finish_reason !== null;
             // Tool-call arguments: placeholders restored (JSON-escaped) as they stream by.
@@ -188,13 +252,13 @@ export const createOutputGuard = (input: OutputGuardInput): OutputGuard | undefi
                 .filter((call) => call.function.arguments !== '');
               if (rest.length > 0) delta = { ...delta, tool_calls: [...(delta.tool_calls ?? []), ...rest] };
             }
-            if (typeof content === 'string') pending.set(choice.index, (pending.get(choice.index) ?? '') + content);
+            if (typeof content === 'string') choiceOf(choice.index).pending += content;
             if (typeof content !== 'string' && !final) return { ...choice, delta };
             const released = release(choice.index, final);
-            if (final) pending.delete(choice.index);
+            if (final) choices.delete(choice.index);
             return { ...choice, delta: { ...delta, content: released } };
           });
-          yield { type: 'chunk', chunk: { ...event.chunk, choices } };
+          yield { type: 'chunk', chunk: { ...event.chunk, choices: guarded } };
         }
       } finally {
         record();

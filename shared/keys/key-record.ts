@@ -1,6 +1,12 @@
 import * as z from 'zod';
 import { limitsSchema } from '../config/schema.ts';
 
+/**
+ * Limits as stored, read without the bounds the admin API checks on the way in: a key written
+ * before a bound existed keeps working.
+ */
+const storedLimitsSchema = z.partialRecord(limitsSchema.keyof(), z.number());
+
 /** An API key as stored (without the secret) and as the admin API shows it. */
 export const keyRecordSchema = z.object({
   id: z.string(),
@@ -13,7 +19,7 @@ export const keyRecordSchema = z.object({
   revokedAt: z.string().optional(),
   /** Model ids and aliases this key may request; all when absent. */
   models: z.array(z.string()).optional(),
-  limits: limitsSchema.optional(),
+  limits: storedLimitsSchema.optional(),
   /** A plan from the config: its limits apply where the key sets none, and rules may match it. */
   plan: z.string().optional(),
   /** A guardrail policy from the config, for this key only. */
@@ -42,12 +48,23 @@ export const createKeyRequestSchema = z.strictObject({
 });
 export type CreateKeyRequest = z.infer<typeof createKeyRequestSchema>;
 
-/** `PATCH /admin/keys/{id}`: fields to change; `null` removes an optional field. */
+/**
+ * A change to a key's limits: the fields given change, the others stay; `null` removes one
+ * (`{"rpm": 2}` keeps the key's tpm).
+ */
+const limitsPatchSchema = z.strictObject(
+  Object.fromEntries(Object.entries(limitsSchema.shape).map(([field, schema]) => [field, schema.unwrap().nullable().optional()])) as {
+    [Field in keyof typeof limitsSchema.shape]: z.ZodOptional<z.ZodNullable<ReturnType<(typeof limitsSchema.shape)[Field]['unwrap']>>>;
+  },
+);
+export type LimitsPatch = z.infer<typeof limitsPatchSchema>;
+
+/** `PATCH /admin/keys/{id}`: fields to change; `null` removes an optional field; `limits` merge field by field. */
 export const updateKeyRequestSchema = z
   .strictObject({
     name: z.string().min(1).max(128).optional(),
     models: z.array(z.string().min(1)).min(1).nullable().optional(),
-    limits: limitsSchema.nullable().optional(),
+    limits: limitsPatchSchema.nullable().optional(),
     plan: z.string().min(1).max(64).nullable().optional(),
     guardrailPolicy: z.string().min(1).max(64).nullable().optional(),
     lagoSubscriptionId: z.string().min(1).max(256).nullable().optional(),

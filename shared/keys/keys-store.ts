@@ -137,36 +137,80 @@ export const createKeysStore = (client: DynamoApi, tableName: string): KeysStore
     async update(id, changes) {
       const hash = await hashById(id);
       if (hash === undefined) throw new NotFoundError(`No API key with id '${id}'.`, { code: 'key_not_found' });
+      const { limits, ...fields } = changes;
       const sets: string[] = [];
       const removes: string[] = [];
       const names: Record<string, string> = {};
       const values: Record<string, AttributeValue> = {};
-      for (const [field, value] of Object.entries(changes)) {
+      const put = (path: string, token: string, value: unknown): void => {
+        sets.push(`${path} = ${token}`);
+        values[token] = marshall({ v: value }, { removeUndefinedValues: true }).v as AttributeValue;
+      };
+      for (const [field, value] of Object.entries({ ...fields, ...(limits === null ? { limits } : {}) })) {
         if (value === undefined) continue;
         names[`#${field}`] = field;
-        if (value === null) {
-          removes.push(`#${field}`);
-        } else {
-          sets.push(`#${field} = :${field}`);
-          const stored = field === 'expiresAt' ? new Date(value as string).toISOString() : value;
-          values[`:${field}`] = marshall({ v: stored }, { removeUndefinedValues: true }).v as AttributeValue;
+        if (value === null) removes.push(`#${field}`);
+        else put(`#${field}`, `:${field}`, field === 'expiresAt' ? new Date(value as string).toISOString() : value);
+      }
+      // Limits merge field by field. A nested path needs the map to exist, so the first attempt
+      // requires it and, on a key without limits, the second writes the whole map; both conditional.
+      const patch = limits ? Object.entries(limits).filter((entry) => entry[1] !== undefined) : [];
+      const attempt = async (limitsMap: 'exists' | 'absent' | 'untouched') => {
+        const limitSets: string[] = [];
+        const limitRemoves: string[] = [];
+        const limitValues: Record<string, AttributeValue> = {};
+        const limitNames: Record<string, string> = {};
+        if (limitsMap !== 'untouched') limitNames['#limits'] = 'limits';
+        if (limitsMap === 'exists') {
+          for (const [field, value] of patch) {
+            limitNames[`#l_${field}`] = field;
+            if (value === null) limitRemoves.push(`#limits.#l_${field}`);
+            else {
+              limitSets.push(`#limits.#l_${field} = :l_${field}`);
+              limitValues[`:l_${field}`] = { N: String(value) };
+            }
+          }
+        } else if (limitsMap === 'absent') {
+          const whole = Object.fromEntries(patch.filter((entry) => entry[1] !== null));
+          limitSets.push('#limits = :limits');
+          limitValues[':limits'] = marshall({ v: whole }).v as AttributeValue;
+        }
+        const allSets = [...sets, ...limitSets];
+        const allRemoves = [...removes, ...limitRemoves];
+        const conditions = ['attribute_exists(keyHash)'];
+        if (limitsMap === 'exists') conditions.push('attribute_exists(#limits)');
+        if (limitsMap === 'absent') conditions.push('attribute_not_exists(#limits)');
+        const allValues = { ...values, ...limitValues };
+        return client.updateItem({
+          TableName: tableName,
+          Key: { keyHash: { S: hash } },
+          UpdateExpression: [
+            allSets.length > 0 ? `SET ${allSets.join(', ')}` : '',
+            allRemoves.length > 0 ? `REMOVE ${allRemoves.join(', ')}` : '',
+          ]
+            .join(' ')
+            .trim(),
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: { ...names, ...limitNames },
+          ...(Object.keys(allValues).length > 0 ? { ExpressionAttributeValues: allValues } : {}),
+          ReturnValues: 'ALL_NEW',
+        });
+      };
+      if (patch.length === 0 && sets.length === 0 && removes.length === 0) {
+        const current = await this.findById(id);
+        if (!current) throw new NotFoundError(`No API key with id '${id}'.`, { code: 'key_not_found' });
+        return current;
+      }
+      if (patch.length === 0) return toRecord(unmarshall((await attempt('untouched')).Attributes ?? {}));
+      for (const mode of ['exists', 'absent', 'exists'] as const) {
+        try {
+          return toRecord(unmarshall((await attempt(mode)).Attributes ?? {}));
+        } catch (error) {
+          // The map appeared or vanished between the attempts: try the other form.
+          if (!isConditionalCheckFailed(error)) throw error;
         }
       }
-      const result = await client.updateItem({
-        TableName: tableName,
-        Key: { keyHash: { S: hash } },
-        UpdateExpression: [
-          sets.length > 0 ? `SET ${sets.join(', ')}` : '',
-          removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
-        ]
-          .join(' ')
-          .trim(),
-        ConditionExpression: 'attribute_exists(keyHash)',
-        ExpressionAttributeNames: names,
-        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
-        ReturnValues: 'ALL_NEW',
-      });
-      return toRecord(unmarshall(result.Attributes ?? {}));
+      throw new ConflictError(`The key '${id}' changed while it was being updated; try again.`);
     },
 
     async revoke(id, now = new Date()) {

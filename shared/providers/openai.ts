@@ -100,6 +100,7 @@ export const createOpenAIProvider = (): Provider => {
             modelId: target.config.id,
             status: 502,
             message,
+            code: isObject(chunk.error) ? chunk.error.code : undefined,
             secrets: [target.apiKey],
           });
         }

@@ -13,23 +13,24 @@ export interface UpstreamDeadline {
 }
 
 /**
- * Links the request's signal to a signal of the call's own with the model's total timeout and, for
- * streams, its first-byte timeout. Non-streamed calls get no first-byte timeout: their first byte
- * comes with the whole answer.
+ * Links the request's signal to a signal of the call's own with the model's total timeout and its
+ * first-byte timeout: `firstByteTimeoutMs` for streams, `nonStreamFirstByteTimeoutMs` otherwise
+ * (a non-streamed answer's first byte usually comes with the whole answer, so it gets longer). A
+ * caller that never reports the first byte (Bedrock's SDK resolves with the whole body) has the
+ * first-byte timeout bound the whole call.
  */
 export const startUpstreamDeadline = (target: ModelTarget, options: ProviderCallOptions, stream: boolean): UpstreamDeadline => {
-  const { provider, id: modelId, timeoutMs, firstByteTimeoutMs } = target.config;
+  const { provider, id: modelId, timeoutMs } = target.config;
+  const firstByteTimeoutMs = stream ? target.config.firstByteTimeoutMs : target.config.nonStreamFirstByteTimeoutMs;
   const controller = new AbortController();
   const abortFromParent = (): void => controller.abort(options.signal.reason);
   if (options.signal.aborted) abortFromParent();
   else options.signal.addEventListener('abort', abortFromParent, { once: true });
   const totalTimer = setTimeout(() => controller.abort(upstreamTimeoutError(provider, modelId, 'total', timeoutMs)), timeoutMs);
-  const firstByteTimer = stream
-    ? setTimeout(
-        () => controller.abort(upstreamTimeoutError(provider, modelId, 'first byte', firstByteTimeoutMs)),
-        firstByteTimeoutMs,
-      )
-    : undefined;
+  const firstByteTimer = setTimeout(
+    () => controller.abort(upstreamTimeoutError(provider, modelId, 'first byte', firstByteTimeoutMs)),
+    firstByteTimeoutMs,
+  );
   return {
     signal: controller.signal,
     firstByteReceived: () => clearTimeout(firstByteTimer),

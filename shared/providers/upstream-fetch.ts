@@ -24,8 +24,8 @@ export interface UpstreamRequest {
   readonly headers: Record<string, string>;
   readonly body: unknown;
   /**
-   * A streamed call gets the first-byte timeout; a non-streamed one does not, because its headers
-   * only arrive once the whole answer is generated (only the total timeout applies).
+   * Which first-byte timeout applies: a non-streamed call's headers usually arrive only once the
+   * whole answer is generated, so it gets the longer `nonStreamFirstByteTimeoutMs`.
    */
   readonly stream: boolean;
 }
@@ -42,6 +42,12 @@ export const defaultErrorMessage: ErrorMessageExtractor = (body) => {
   }
   const message = (body as { message?: unknown }).message;
   return typeof message === 'string' ? message : undefined;
+};
+
+/** OpenAI's `error.param` and `error.code`, which other compatible servers copy; absent elsewhere. */
+const errorFields = (body: unknown): { param?: unknown; code?: unknown } => {
+  const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  return typeof error === 'object' && error !== null ? (error as { param?: unknown; code?: unknown }) : {};
 };
 
 const MAX_ERROR_BODY = 64 * 1024;
@@ -138,10 +144,13 @@ export const postUpstream = async (
   const status = response.statusCode ?? 0;
   if (status < 200 || status >= 300) {
     let message: string | undefined;
+    let fields: { param?: unknown; code?: unknown } = {};
     try {
       const text = await readText(response, MAX_ERROR_BODY);
       try {
-        message = extractMessage(JSON.parse(text));
+        const parsed: unknown = JSON.parse(text);
+        message = extractMessage(parsed);
+        fields = errorFields(parsed);
       } catch {
         message = text.trim() || undefined;
       }
@@ -155,6 +164,9 @@ export const postUpstream = async (
       modelId,
       status,
       message,
+      code: fields.code,
+      param: fields.param,
+      sent: request.body,
       retryAfterMs: parseRetryAfter(headerReader(response)),
       secrets: [target.apiKey],
     });

@@ -69,12 +69,13 @@ const finalError = (last: UpstreamError | undefined, attempts: readonly AttemptR
   }
   const statusCode = last.statusCode === 429 ? 503 : last.statusCode >= 500 ? last.statusCode : 502;
   const prefix = attempts.length > 1 ? `All attempts failed (${tried}); last: ` : '';
-  return new UpstreamError(statusCode, `${prefix}${last.message}`, {
+  return new UpstreamError(statusCode, `${prefix}${last.clientMessage}`, {
     provider: last.provider,
     upstreamStatus: last.upstreamStatus,
     retryable: last.retryable,
     retryAfterMs: last.retryAfterMs,
     code: last.code ?? 'upstream_error',
+    upstreamMessage: last.upstreamMessage,
     cause: last,
   });
 };

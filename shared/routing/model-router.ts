@@ -1,7 +1,7 @@
 import type { ChatRequest } from '../api/chat-request.ts';
 import type { RoutingRule } from '../config/routing-schema.ts';
 import type { AliasConfig, ModelConfig, RouterConfig } from '../config/schema.ts';
-import { InvalidRequestError, NotFoundError, PermissionError } from '../errors.ts';
+import { InvalidRequestError, NotFoundError, PermissionError, ServiceUnavailableError } from '../errors.ts';
 import { costMicros } from '../pricing/cost.ts';
 import { type ComplexityScorer, heuristicScorer } from './complexity-scorer.ts';
 import { extractFeatures, type RequestFeatures, requiredCapabilities } from './features.ts';
@@ -69,11 +69,19 @@ export interface ModelRouter {
   decide(input: RoutingInput): RouteDecision;
 }
 
-export const createModelRouter = (
-  config: RouterConfig,
-  latency?: LatencyTracker,
-  scorer: ComplexityScorer = heuristicScorer(config.routing.scoring),
-): ModelRouter => {
+export interface ModelRouterOptions {
+  /** Measured latencies, for the `fastest` strategy. */
+  latency?: LatencyTracker | undefined;
+  /** The `complexity` strategy's scorer; the heuristic when absent. */
+  scorer?: ComplexityScorer;
+  /** Models that cannot serve now (their API key is missing): never chosen, a 503 when asked for by id. */
+  unavailable?: ReadonlyMap<string, string>;
+}
+
+export const createModelRouter = (config: RouterConfig, options: ModelRouterOptions = {}): ModelRouter => {
+  const { latency } = options;
+  const scorer = options.scorer ?? heuristicScorer(config.routing.scoring);
+  const unavailable = options.unavailable ?? new Map<string, string>();
   const models = new Map(config.models.map((model) => [model.id, model]));
   const byId = (id: string): ModelConfig => models.get(id) as ModelConfig;
   const defaultBounds = resolveTierBounds(config, scorer);
@@ -122,7 +130,13 @@ export const createModelRouter = (
   const capable = (candidates: readonly ModelConfig[], features: RequestFeatures, input: RoutingInput): ModelConfig[] => {
     const seen = new Set<string>();
     return candidates.filter((model) => {
-      if (seen.has(model.id) || (input.allowed && !input.allowed.has(model.id)) || !canServe(model, features)) return false;
+      if (
+        seen.has(model.id) ||
+        unavailable.has(model.id) ||
+        (input.allowed && !input.allowed.has(model.id)) ||
+        !canServe(model, features)
+      )
+        return false;
       seen.add(model.id);
       return true;
     });
@@ -131,6 +145,13 @@ export const createModelRouter = (
   /** Nothing left to serve: because of the caller's model list (403), or because no model can (400). */
   const nothingToServe = (candidates: readonly ModelConfig[], features: RequestFeatures, input: RoutingInput) => {
     const allowed = input.allowed;
+    const waiting = candidates.filter((model) => unavailable.has(model.id) && canServe(model, features));
+    if (waiting.length > 0 && waiting.length === candidates.filter((model) => canServe(model, features)).length) {
+      return new ServiceUnavailableError(
+        `No model can serve this request right now: ${waiting.map((model) => `${model.id} (${unavailable.get(model.id)})`).join(', ')}.`,
+        { code: 'model_unavailable', param: 'model' },
+      );
+    }
     if (allowed && candidates.some((model) => canServe(model, features))) {
       return new PermissionError(
         `None of the models this key may use can serve this request (${[`${features.promptTokens} prompt tokens`, ...requiredCapabilities(features)].join(', ')}). Allowed: ${[...allowed].join(', ') || '(none)'}.`,
@@ -258,6 +279,26 @@ export const createModelRouter = (
       // A concrete model bypasses scoring and rules; only its configured fallbacks follow it.
       if (input.allowed && !input.allowed.has(model.id)) throw nothingToServe([model], features, input);
       const fallbacks = capable(model.fallbacks.map(byId), features, input).filter((fallback) => fallback.id !== model.id);
+      const missing = unavailable.get(model.id);
+      if (missing !== undefined) {
+        // Like an open circuit breaker: its fallbacks serve, or the client learns why nothing can.
+        const [first, ...rest] = fallbacks;
+        if (first === undefined)
+          throw new ServiceUnavailableError(`Model '${model.id}' is not available: ${missing}.`, {
+            code: 'model_unavailable',
+            param: 'model',
+          });
+        return {
+          requested: request.model,
+          model: first,
+          fallbacks: rest,
+          tier: first.tier,
+          score: null,
+          reason: `requested model unavailable (${missing}) -> fallback`,
+          features,
+          premium,
+        };
+      }
       return {
         requested: request.model,
         model,

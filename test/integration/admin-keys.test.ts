@@ -126,3 +126,46 @@ test('bad admin payloads: 400 naming the field', async () => {
     error: { param: 'tenant', message: expect.stringMatching(/tenant is required/) },
   });
 });
+
+// Regression (issue 14): budgets the schema took but nothing downstream could hold (a 500 for 1e308,
+// DynamoDB's ValidationException reported as a 503 for 1e-300, micro-dollars past 2^53 for 1e12).
+test.each([
+  { field: 'monthlyBudgetUsd', value: 1e308 },
+  { field: 'monthlyBudgetUsd', value: 1e-300 },
+  { field: 'monthlyBudgetUsd', value: 1e12 },
+  { field: 'monthlyTokens', value: 2 ** 53 },
+])('an absurd limit ($field: $value) is a 400 naming the field', async ({ field, value }) => {
+  // Act
+  const response = await admin('/admin/keys', {
+    method: 'POST',
+    body: JSON.stringify({ tenant: 'acme', limits: { [field]: value } }),
+  });
+
+  // Assess
+  expect(response.status).toBe(400);
+  expect(await response.json()).toMatchObject({ error: { code: 'invalid_request', param: `limits.${field}` } });
+});
+
+test('PATCH merges limits field by field: a new rpm keeps the tpm, null removes one field, null limits remove all', async () => {
+  // Prepare
+  const created = (await (
+    await admin('/admin/keys', { method: 'POST', body: JSON.stringify({ tenant: 'acme', limits: { rpm: 10, tpm: 20_000 } }) })
+  ).json()) as { id: string };
+  const bare = (await (await admin('/admin/keys', { method: 'POST', body: JSON.stringify({ tenant: 'acme' }) })).json()) as {
+    id: string;
+  };
+  const patch = async (id: string, body: unknown) =>
+    (await (await admin(`/admin/keys/${id}`, { method: 'PATCH', body: JSON.stringify(body) })).json()) as { limits?: unknown };
+
+  // Act
+  const merged = await patch(created.id, { limits: { rpm: 2 } });
+  const cleared = await patch(created.id, { limits: { tpm: null } });
+  const firstLimits = await patch(bare.id, { limits: { monthlyTokens: 1_000 } });
+  const removed = await patch(created.id, { limits: null });
+
+  // Assess
+  expect(merged.limits).toEqual({ rpm: 2, tpm: 20_000 });
+  expect(cleared.limits).toEqual({ rpm: 2 });
+  expect(firstLimits.limits).toEqual({ monthlyTokens: 1_000 });
+  expect(removed.limits).toBeUndefined();
+});

@@ -115,6 +115,14 @@ describe('bad requests', () => {
     await expectOpenAIError(await post(big), 413, 'request_too_large', /limit is 4096 bytes/);
   });
 
+  test('a body over the gateway size (10 MB): the client finishes sending and reads a 413 quoting the router limit', async () => {
+    // Act: 11 MB; the server must read the rest, not reset the connection mid-upload.
+    const response = await post(JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'x'.repeat(11 * 1024 * 1024) }] }));
+
+    // Assess
+    await expectOpenAIError(response, 413, 'request_too_large', /the limit is 4096 bytes/);
+  });
+
   test('a non-JSON content type: 415', async () => {
     await expectOpenAIError(
       await post('model=auto', { 'content-type': 'application/x-www-form-urlencoded' }),
@@ -176,13 +184,71 @@ describe('upstream failures', () => {
   test('an upstream that keeps rate limiting: 503 that keeps its retry-after', async () => {
     harness.openaiUpstream.setBehavior({ kind: 'error', status: 429, message: 'slow down', headers: { 'retry-after': '7' } });
     const response = await chat();
-    await expectOpenAIError(response, 503, 'upstream_rate_limited', /rate limiting/);
+    await expectOpenAIError(response, 503, 'upstream_rate_limited', /rate limiting model 'gpt-fake'/);
     expect(response.headers.get('retry-after')).toBe('7');
   });
 
-  test('an upstream 400 explains itself to the client', async () => {
-    harness.openaiUpstream.setBehavior({ kind: 'error', status: 400, message: "Invalid value for 'logit_bias'" });
-    await expectOpenAIError(await chat(), 400, 'upstream_invalid_request', /logit_bias/);
+  // Regression (issue 14): the 503 carried the upstream's text, with its organisation, other
+  // tenants' usage and an internal hostname.
+  test("an upstream 429's own text never reaches the client; the request id does", async () => {
+    // Prepare
+    harness.openaiUpstream.setBehavior({
+      kind: 'error',
+      status: 429,
+      message:
+        'Rate limit reached for gpt-4o-mini in organization org-Xy12AbCd34 on tokens per min (TPM): Limit 30000, Used 29950 (tenant globex 18000). Gateway llm-gw-3.internal.corp:8443',
+      headers: { 'retry-after': '7' },
+    });
+
+    // Act
+    const response = await chat();
+
+    // Assess
+    const requestId = response.headers.get('x-request-id') ?? 'missing';
+    const text = await response.clone().text();
+    const error = await expectOpenAIError(response, 503, 'upstream_rate_limited', /model 'gpt-fake'/);
+    expect(error.message).toContain(requestId);
+    for (const leak of ['org-Xy12AbCd34', 'Used 29950', 'globex', 'internal.corp', 'gpt-4o-mini', 'tokens per min'])
+      expect(text).not.toContain(leak);
+    expect(response.headers.get('retry-after')).toBe('7');
+  });
+
+  // Regression (issue 14): the 400 passed on the upstream's project id and an internal URL.
+  test('an upstream 400 names the field the upstream objected to, and nothing of its text', async () => {
+    // Prepare
+    harness.openaiUpstream.setBehavior({
+      kind: 'error',
+      status: 400,
+      message: "Invalid value for 'logit_bias' in project proj_Q7rT2pLm (see http://10.0.3.7:9000/v1/errors/4411)",
+      param: 'logit_bias',
+      code: 'invalid_value',
+    });
+
+    // Act
+    const response = await chat({ logit_bias: { '50256': -100 } });
+
+    // Assess
+    const requestId = response.headers.get('x-request-id') ?? 'missing';
+    const text = await response.clone().text();
+    const error = await expectOpenAIError(response, 400, 'upstream_invalid_request', /refused the request .*as invalid/);
+    expect(error.param).toBe('logit_bias');
+    expect(error.message).toContain("'logit_bias'");
+    expect(error.message).toContain(requestId);
+    for (const leak of ['proj_Q7rT2pLm', '10.0.3.7', '/v1/errors', 'gpt-4o-mini']) expect(text).not.toContain(leak);
+  });
+
+  test('an upstream 400 whose param names nothing the client sent gets no param', async () => {
+    // Prepare: a "param" that is really an internal value, not a field of the request.
+    harness.openaiUpstream.setBehavior({ kind: 'error', status: 400, message: 'bad', param: 'proj_Q7rT2pLm' });
+
+    // Act
+    const response = await chat();
+
+    // Assess
+    const text = await response.clone().text();
+    const error = await expectOpenAIError(response, 400, 'upstream_invalid_request', /as invalid/);
+    expect(error.param).toBeNull();
+    expect(text).not.toContain('proj_Q7rT2pLm');
   });
 
   test('an upstream 500 before the first byte of a stream: 502, not a 200', async () => {
@@ -219,5 +285,59 @@ describe('upstream failures', () => {
       }
     };
     await expect(consume()).rejects.toThrow(/before it was complete/);
+  });
+});
+
+describe('deep JSON', () => {
+  // The shared harness caps bodies at 4 KB; 10,000 levels need the default limit.
+  let roomy: Harness;
+  let roomyKey: string;
+  beforeAll(async () => {
+    roomy = await startHarness();
+    roomyKey = (await roomy.createKey()).key;
+  });
+  afterAll(async () => roomy.close());
+
+  // Regression (issue 14): JSON.parse takes 10,000 levels, but JSON.stringify on the way to the
+  // upstream (and other recursive walks) overflowed the stack: a 500 instead of the client's 400.
+  test.each([
+    {
+      where: 'an unknown field',
+      field: 'extra',
+      body: (deep: string) => ({ model: 'mock-small', messages: [{ role: 'user', content: 'x' }], extra: deep }),
+    },
+    {
+      where: "a tool's parameters",
+      field: 'tools',
+      body: (deep: string) => ({
+        model: 'mock-small',
+        messages: [{ role: 'user', content: 'x' }],
+        tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: deep } } } }],
+      }),
+    },
+    {
+      where: 'a response schema',
+      field: 'response_format',
+      body: (deep: string) => ({
+        model: 'mock-small',
+        messages: [{ role: 'user', content: 'x' }],
+        response_format: { type: 'json_schema', json_schema: { name: 's', schema: { type: 'object', properties: { a: deep } } } },
+      }),
+    },
+  ])('JSON nested 10,000 levels deep in $where: 400 nesting_too_deep naming the field', async ({ body, field }) => {
+    // Prepare: the placeholder string is swapped for raw nested arrays after serialising the rest.
+    const text = JSON.stringify(body('DEEP')).replace('"DEEP"', `${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+
+    // Act
+    const response = await roomy.fetch('/v1/chat/completions', {
+      method: 'POST',
+      key: roomyKey,
+      headers: { 'content-type': 'application/json' },
+      body: text,
+    });
+
+    // Assess
+    const error = await expectOpenAIError(response, 400, 'nesting_too_deep', /nested more than \d+ levels deep/);
+    expect(error.param).toBe(field);
   });
 });

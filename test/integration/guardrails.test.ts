@@ -148,6 +148,101 @@ describe('input', () => {
   });
 });
 
+describe('every string that is sent upstream', () => {
+  test('personal data is redacted in user, names, stop, tools, schemas, image URLs and unknown fields, and restored in the answer', async () => {
+    // Prepare: a policy that redacts e-mail; the same address wherever a client can put text.
+    const address = 'bob@example.com';
+
+    // Act
+    const { response, text } = await chat('unused', {
+      user: address,
+      stop: [`Regards, ${address}`],
+      messages: [
+        { role: 'system', name: 'ops', content: 'You write short e-mails.' },
+        {
+          role: 'user',
+          name: 'bob',
+          content: [
+            { type: 'text', text: 'Write to bob\uff20example.com about the invoice' },
+            { type: 'image_url', image_url: { url: `https://img.example.org/invoice.png?for=${address}` } },
+          ],
+        },
+      ],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'send',
+            description: 'Sends an e-mail',
+            parameters: { type: 'object', properties: { to: { type: 'string', default: address } } },
+          },
+        },
+      ],
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'mail', schema: { type: 'object', properties: { from: { const: address } } } },
+      },
+      prediction: { type: 'content', content: `Dear ${address},` },
+    });
+
+    // Assess: what the upstream received.
+    const forwarded = harness.openaiUpstream.requests[0]?.body as Record<string, unknown> | undefined;
+    expect(response.status).toBe(200);
+    expect(JSON.stringify(forwarded)).not.toContain('example.com');
+    // The fullwidth address, in the first message, is a value of its own: [EMAIL_1].
+    expect(forwarded).toMatchObject({
+      messages: [
+        {},
+        {
+          content: [
+            { text: 'Write to [EMAIL_1] about the invoice' },
+            { image_url: { url: 'https://img.example.org/invoice.png?for=[EMAIL_2]' } },
+          ],
+        },
+      ],
+      user: '[EMAIL_2]',
+      stop: ['Regards, [EMAIL_2]'],
+      prediction: { type: 'content', content: 'Dear [EMAIL_2],' },
+      tools: [{ function: { parameters: { properties: { to: { default: '[EMAIL_2]' } } } } }],
+      response_format: { json_schema: { schema: { properties: { from: { const: '[EMAIL_2]' } } } } },
+    });
+    // The answer gets it back as it was written.
+    expect(JSON.parse(text).choices[0].message.content).toContain('Write to bob\uff20example.com about the invoice');
+    expect(logs.join('')).not.toContain(address);
+  });
+
+  test('a payment card in `user` is refused, and the model is never called', async () => {
+    // Act
+    const { response, text, upstream } = await chat('hello', { user: '4111 1111 1111 1111' });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text)).toMatchObject({ error: { code: 'content_policy', param: 'pii.payment_card' } });
+    expect(text).not.toContain('4111');
+    expect(upstream).toBeUndefined();
+  });
+
+  test.each([
+    {
+      where: 'a tool description, with a Cyrillic letter',
+      extra: { tools: [{ type: 'function', function: { name: 'f', description: 'files of project nightіngale' } }] },
+    },
+    { where: 'a stop sequence, in fullwidth letters', extra: { stop: 'ｐｒｏｊｅｃｔ ｎｉｇｈｔｉｎｇａｌｅ' } },
+    {
+      where: 'an unknown field, with a soft hyphen',
+      extra: { prediction: { type: 'content', content: 'project night\u00adingale' } },
+    },
+  ])('a deny-listed phrase in $where is refused', async ({ extra }) => {
+    // Act
+    const { response, text, upstream } = await chat('hello', extra);
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text)).toMatchObject({ error: { code: 'content_policy', param: 'deny:0' } });
+    expect(upstream).toBeUndefined();
+  });
+});
+
 describe('output', () => {
   test('personal data in the answer is masked, in JSON and in streams', async () => {
     // Prepare

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,15 +24,23 @@ afterAll(async () => {
 interface Started {
   child: ChildProcess;
   url: string;
+  /** Everything printed so far (stdout and stderr), and what follows as it comes. */
+  output: () => string;
   demoKey: string;
   adminKey: string;
 }
 
-const start = async (): Promise<Started> => {
+const start = async (options: { dataDir?: string; config?: string; adminKey?: string } = {}): Promise<Started> => {
   // cwd is an empty directory, so the default config/local.json does not exist: mock models.
   const child = spawn(process.execPath, [join(root, 'local/main.ts')], {
     cwd: workDir,
-    env: { ...process.env, PORT: '0', DATA_DIR: join(workDir, 'data'), ADMIN_KEY: '', ROUTER_CONFIG: undefined },
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: options.dataDir ?? join(workDir, 'data'),
+      ADMIN_KEY: options.adminKey ?? '',
+      ROUTER_CONFIG: options.config,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.push(child);
@@ -46,8 +54,9 @@ const start = async (): Promise<Started> => {
       output += data.toString();
       const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
       const demoKey = /demo key\s+(sk-ir-\S+)/.exec(output)?.[1];
-      const adminKey = /admin key\s+(sk-admin-\S+)/.exec(output)?.[1];
-      if (url && demoKey && adminKey && output.includes('curl ')) resolvePromise({ child, url, demoKey, adminKey });
+      const adminKey = /admin key\s+(sk-admin-\S+|from ADMIN_KEY)/.exec(output)?.[1];
+      if (url && demoKey && adminKey && output.includes('more keys'))
+        resolvePromise({ child, url, demoKey, adminKey, output: () => output });
     });
   });
 };
@@ -94,4 +103,52 @@ test('npm start serves the mock models with a printed demo key, survives a resta
   const models = await fetch(`${second.url}/v1/models`, { headers: { authorization: `Bearer ${created.key}` } });
   expect(models.status).toBe(200);
   expect(await stop(second.child)).toBe(0);
+});
+
+test('a start that fails on a missing secret leaves the data directory usable, and missing keys are reported once', async () => {
+  // Prepare: a config whose Lago key is missing (the start must stop), then one whose two
+  // models share a missing provider key (the start must go on without them).
+  const dataDir = join(workDir, 'second-data');
+  const failing = join(workDir, 'lago.json');
+  const degraded = join(workDir, 'degraded.json');
+  const mock = { id: 'mock-small', provider: 'mock', tier: 'simple' };
+  await writeFile(
+    failing,
+    JSON.stringify({ models: [mock], lago: { baseUrl: 'http://127.0.0.1:9', apiKey: 'env:NOT_SET_LAGO_KEY' } }),
+  );
+  const openai = (id: string) => ({
+    id,
+    provider: 'openai',
+    baseUrl: 'http://127.0.0.1:9/v1',
+    apiKey: 'env:NOT_SET_OPENAI_KEY',
+    pricing: { inputPerMTok: 1, outputPerMTok: 2 },
+  });
+  await writeFile(degraded, JSON.stringify({ models: [mock, openai('gpt-a'), openai('gpt-b')] }));
+
+  // Act
+  const stopped = await start({ dataDir, config: failing }).catch((error: unknown) => error);
+  const running = await start({ dataDir, config: degraded, adminKey: 'sk-admin-operator-chosen-0123456789' });
+  const chat = await fetch(`${running.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${running.demoKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'mock-small', messages: [{ role: 'user', content: 'Hello!' }] }),
+  });
+  await chat.text();
+  const usage = await fetch(`${running.url}/v1/usage?group_by=model`, {
+    headers: { authorization: `Bearer ${running.demoKey}` },
+  });
+  const health = (await (await fetch(`${running.url}/health`)).json()) as { status: string };
+  await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+  const printed = running.output();
+
+  // Assess: the failed start said why; the next one's tables work (usage is metered and readable).
+  expect(String(stopped)).toMatch(/exited with 1: .*NOT_SET_LAGO_KEY/s);
+  expect(chat.status).toBe(200);
+  expect(usage.status).toBe(200);
+  expect(health.status).toBe('degraded');
+  expect(printed.match(/NOT_SET_OPENAI_KEY/g)).toHaveLength(1);
+  expect(printed).toContain('admin key  from ADMIN_KEY');
+  expect(printed).not.toContain('sk-admin-operator-chosen');
+  expect(printed).toMatch(/POST\s+\/v1\/chat\/completions\s+200\s+[\d.]+ ms\s+mock-small/);
+  expect(await stop(running.child)).toBe(0);
 });

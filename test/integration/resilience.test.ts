@@ -157,3 +157,49 @@ describe('fallbacks', () => {
     expect(result.headers['x-router-attempts']).toBe('4');
   });
 });
+
+// Regression (issue 14): a non-streamed call had no first-byte timeout, and the default timeoutMs
+// equalled the deadline, so a hung model used up the whole deadline and never reached its fallback.
+describe('a hung upstream without streaming', () => {
+  const DEADLINE_MS = 3_000;
+  let hung: Harness;
+  let hungKey: string;
+
+  beforeAll(async () => {
+    hung = await startHarness({
+      configure: (config) => {
+        configureResilience(config);
+        config.routing = { ...config.routing, deadlineMs: DEADLINE_MS };
+        for (const model of config.models) {
+          // The default shape, scaled down: the total timeout as long as the deadline.
+          if (model.id === 'gpt-fake')
+            Object.assign(model, { timeoutMs: DEADLINE_MS, firstByteTimeoutMs: 300, nonStreamFirstByteTimeoutMs: 300 });
+        }
+      },
+    });
+    hungKey = (await hung.createKey()).key;
+  });
+  afterAll(async () => hung.close());
+
+  test('falls back after its first-byte timeouts, well inside the deadline', async () => {
+    // Prepare
+    hung.openaiUpstream.setBehavior({ kind: 'hang' });
+    const started = performance.now();
+
+    // Act
+    const response = await hung.fetch('/v1/chat/completions', {
+      method: 'POST',
+      key: hungKey,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-fake', messages: [{ role: 'user', content: 'ping' }] }),
+    });
+
+    // Assess: two attempts of 300 ms on the hung model, then the fallback answers.
+    const elapsed = performance.now() - started;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ model: 'claude-fake', choices: [{ message: { content: 'echo: ping' } }] });
+    expect(response.headers.get('x-router-attempts')).toBe('3');
+    expect(response.headers.get('x-router-fallback')).toBe('true');
+    expect(elapsed).toBeLessThan(DEADLINE_MS / 2);
+  });
+});

@@ -5,8 +5,15 @@ import type { Span } from './span.ts';
 // runs to the end of its base64 body. Public keys and certificates are not secrets.
 
 const BEGIN = /-----BEGIN (?:[A-Z0-9]+ ){0,4}PRIVATE KEY(?: BLOCK)?-----/g;
-const END = /-----END (?:[A-Z0-9]+ ){0,4}PRIVATE KEY(?: BLOCK)?-----/g;
+const END_SOURCE = '-----END (?:[A-Z0-9]+ ){0,4}PRIVATE KEY(?: BLOCK)?-----';
+const END = new RegExp(END_SOURCE, 'g');
 const BASE64_BODY = /[A-Za-z0-9+/=\r\n]*/y;
+
+/**
+ * How the text of a block goes on from anywhere inside it: more of the base64 body (without
+ * trailing line breaks), then perhaps its END line. For a stream that masks a block as it arrives.
+ */
+export const pemContinuation = new RegExp(`(?:[A-Za-z0-9+/=\\r\\n]*[A-Za-z0-9+/=])?(?:[\\r\\n]*${END_SOURCE})?`, 'y');
 
 export const findPemBlocks = (text: string): Span[] => {
   const spans: Span[] = [];

@@ -2,7 +2,7 @@ import { longerFirst, selectNonOverlapping } from '../non-overlapping.ts';
 import { looksRandom } from './chars.ts';
 import { findCredentialAssignments } from './credential-assignment.ts';
 import { findJwts } from './jwt.ts';
-import { findPemBlocks } from './pem-block.ts';
+import { findPemBlocks, pemContinuation } from './pem-block.ts';
 import type { Span } from './span.ts';
 
 // Credentials with a recognizable shape: provider keys by prefix, JWTs, PEM private keys, and
@@ -57,3 +57,16 @@ export const find = (text: string): Span[] => {
   }
   return selectNonOverlapping(spans, longerFirst);
 };
+
+// Every character a key, token, JWT or bearer value above can hold: a value cut short is
+// continued (and masked) while its text stays in this set. Wider than any one shape, so a
+// continuation never stops early; at worst a sentence's final dot is masked with the key.
+const TOKEN_CONTINUATION = /[A-Za-z0-9._~+/=-]*/y;
+
+/**
+ * How a secret whose detection starts with `head` goes on past the text seen so far, as a sticky
+ * pattern matched at the start of what comes next: the rest of a PEM block (through its END
+ * line), else the rest of a key or token.
+ */
+export const secretContinuation = (head: string): RegExp =>
+  new RegExp(head.startsWith('-----BEGIN') ? pemContinuation : TOKEN_CONTINUATION);

@@ -193,6 +193,52 @@ describe('toOpenAIError', () => {
   });
 });
 
+describe('toOpenAIError with a request id', () => {
+  test.each([
+    {
+      name: 'an upstream failure',
+      error: new UpstreamError(503, 'openai is overloaded', { provider: 'openai', retryable: true }),
+    },
+    { name: 'a refused upstream request', error: new UpstreamError(400, 'refused', { provider: 'openai', retryable: false }) },
+    { name: 'an internal error', error: new InternalError(new Error('boom')) },
+    { name: 'an unavailable store', error: new AwsTimeoutError('dynamodb GetItem timed out') },
+  ])('$name cites it, so the client can point the operator at the log', ({ error }) => {
+    // Act
+    const { body } = toOpenAIError(error, 'req-42');
+
+    // Assess
+    expect(body.error.message).toMatch(/ \(request id req-42\)$/);
+  });
+
+  test.each([
+    { name: 'a client error', error: new InvalidRequestError('temperature must be at most 2') },
+    { name: 'a 503 the router words itself', error: new ServiceUnavailableError('Rate limits cannot be checked right now.') },
+  ])('$name explains itself without it', ({ error }) => {
+    // Act
+    const { body } = toOpenAIError(error, 'req-42');
+
+    // Assess
+    expect(body.error.message).toBe(error.message);
+  });
+
+  test("an upstream's own words are in the error's message, for the log, and never in the client's JSON", () => {
+    // Prepare
+    const error = new UpstreamError(429, "openai is rate limiting model 'm'", {
+      provider: 'openai',
+      retryable: true,
+      upstreamMessage: 'org-Xy12 used 29950 of 30000 TPM',
+    });
+
+    // Act
+    const { body } = toOpenAIError(error, 'req-42');
+
+    // Assess
+    expect(body.error.message).toBe("openai is rate limiting model 'm' (request id req-42)");
+    expect(error.message).toContain('org-Xy12 used 29950 of 30000 TPM');
+    expect(error.upstreamMessage).toBe('org-Xy12 used 29950 of 30000 TPM');
+  });
+});
+
 describe('toRouterError', () => {
   test('passes router errors through and wraps anything else, keeping it as the cause', () => {
     // Prepare
@@ -233,6 +279,28 @@ describe('toRouterError', () => {
     expect(mapped.code).toBe('store_unavailable');
     expect(mapped.cause).toBe(error);
   });
+
+  // Regression (issue 14): DynamoDB refusing what the router sent was reported as the store being down.
+  test.each(['ValidationException', 'SerializationException'])(
+    'a %s is the router sending something malformed: a 500, not store_unavailable',
+    (name) => {
+      // Prepare
+      const error = new AwsServiceError(
+        name,
+        'Number overflow. Attempted to store a number with magnitude larger than supported range',
+        400,
+      );
+
+      // Act
+      const mapped = toRouterError(error);
+
+      // Assess
+      expect(mapped.statusCode).toBe(500);
+      expect(mapped.code).toBe('internal_error');
+      expect(mapped.cause).toBe(error);
+      expect(JSON.stringify(mapped)).not.toContain('Number overflow');
+    },
+  );
 
   test('an error that merely says it timed out is still a 500: only the typed errors are dependency failures', () => {
     // Act

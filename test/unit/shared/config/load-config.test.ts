@@ -33,6 +33,7 @@ describe('parseConfig defaults', () => {
       tier: 'standard',
       timeoutMs: 120_000,
       firstByteTimeoutMs: 30_000,
+      nonStreamFirstByteTimeoutMs: 45_000,
       fallbacks: [],
     });
   });
@@ -71,7 +72,7 @@ describe('parseConfig defaults', () => {
       },
       retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 },
       breaker: { failureThreshold: 5, coolDownMs: 30_000 },
-      deadlineMs: 120_000,
+      deadlineMs: 150_000,
     });
   });
 
@@ -285,6 +286,16 @@ describe('parseConfig validation', () => {
       input: { models: [MODEL], routing: { deadlineMs: 900_000 } },
       problem: 'routing.deadlineMs: Too big: expected number to be <=840000',
     },
+    {
+      name: 'a budget past a billion dollars',
+      input: { models: [MODEL], defaults: { limits: { monthlyBudgetUsd: 1e308 } } },
+      problem: 'defaults.limits.monthlyBudgetUsd: must be at most 1000000000 (a billion dollars)',
+    },
+    {
+      name: 'a budget under one micro-dollar',
+      input: { models: [MODEL], plans: { free: { limits: { monthlyBudgetUsd: 1e-300 } } } },
+      problem: 'plans.free.limits.monthlyBudgetUsd: must be at least 0.000001 (one micro-dollar)',
+    },
   ])('reports $name', async ({ input, problem }) => {
     // Act
     const error = await configErrorOf(() => parseConfig(input));
@@ -351,6 +362,96 @@ describe('parseConfig validation', () => {
       'routing.premiumModel: unknown model "nope"',
       'routing.rules[0].target.tier: unknown tier "gold" (tiers: simple, standard, complex)',
     ]);
+  });
+
+  // Regression (issue 14): timeoutMs and deadlineMs were both 120 s, so a hung model with fallbacks
+  // used up the deadline and its fallbacks never ran; such a config now fails at start-up.
+  describe('time left for fallbacks', () => {
+    const hungModel = {
+      id: 'a',
+      provider: 'openai',
+      timeoutMs: 120_000,
+      firstByteTimeoutMs: 120_000,
+      nonStreamFirstByteTimeoutMs: 120_000,
+    };
+
+    test.each([
+      {
+        name: 'its own fallbacks',
+        input: {
+          models: [
+            { ...hungModel, fallbacks: ['b'] },
+            { id: 'b', provider: 'mock' },
+          ],
+        },
+      },
+      {
+        name: 'a rule’s chain',
+        input: {
+          models: [hungModel, { id: 'b', provider: 'mock' }],
+          routing: { rules: [{ name: 'r', target: { chain: ['a', 'b'] } }] },
+        },
+      },
+    ])('a model whose attempts use up the deadline is refused when followed by $name', async ({ input }) => {
+      // Act
+      const error = await configErrorOf(() => parseConfig({ ...input, routing: { deadlineMs: 120_000, ...input.routing } }));
+
+      // Assess
+      expect(error.problems).toEqual([
+        'models[0]: a hung "a" takes 240200 ms to give up (2 attempts of 120000 ms and 200 ms of backoff), which leaves its ' +
+          'fallbacks no time within routing.deadlineMs (120000 ms): lower its firstByteTimeoutMs, nonStreamFirstByteTimeoutMs ' +
+          'or timeoutMs, or routing.retry.maxAttempts, or raise routing.deadlineMs',
+      ]);
+    });
+
+    test('the total timeout caps an attempt, and every retry counts', async () => {
+      // Prepare: attempts of 20 s (the total timeout, under both first-byte timeouts); backoff 200 ms, then 400 ms.
+      const models = [
+        { id: 'a', provider: 'openai', timeoutMs: 20_000, fallbacks: ['b'] },
+        { id: 'b', provider: 'mock' },
+      ];
+
+      // Act
+      const twoAttempts = parseConfig({ models, routing: { deadlineMs: 60_600 } });
+      const error = await configErrorOf(() =>
+        parseConfig({ models, routing: { deadlineMs: 60_600, retry: { maxAttempts: 3 } } }),
+      );
+
+      // Assess
+      expect(twoAttempts.routing.retry.maxAttempts).toBe(2);
+      expect(error.problems).toEqual([
+        expect.stringMatching(
+          /^models\[0\]: a hung "a" takes 60600 ms to give up \(3 attempts of 20000 ms and 600 ms of backoff\)/,
+        ),
+      ]);
+    });
+
+    test('a model nothing falls back from may take as long as it likes', () => {
+      // Act
+      const config = parseConfig({ models: [hungModel], routing: { deadlineMs: 120_000 } });
+
+      // Assess
+      expect(config.models[0]?.timeoutMs).toBe(120_000);
+    });
+
+    test('with the default timeouts a hung model gives up in time for a full attempt of its fallback', () => {
+      // Prepare
+      const config = parseConfig({
+        models: [
+          { id: 'a', provider: 'openai', fallbacks: ['b'] },
+          { id: 'b', provider: 'openai' },
+        ],
+      });
+      const [a, b] = config.models;
+      const { retry, deadlineMs } = config.routing;
+
+      // Act: the hung model's attempts and backoff, then one attempt of the fallback.
+      const attempt = (model: typeof a) => Math.max(model?.firstByteTimeoutMs ?? 0, model?.nonStreamFirstByteTimeoutMs ?? 0);
+      const used = retry.maxAttempts * attempt(a) + retry.baseDelayMs + attempt(b);
+
+      // Assess
+      expect(used).toBeLessThanOrEqual(deadlineMs);
+    });
   });
 
   test.each(['env:OPENAI_API_KEY', 'env:_x1', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:openai-AbCdEf'])(

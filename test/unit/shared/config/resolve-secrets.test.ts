@@ -101,7 +101,7 @@ describe('resolveSecrets', () => {
     expect(error.message).toMatch(/^Invalid router config \(secrets\):/);
   });
 
-  test('a shared ARN that fails is reported for every model that references it', async () => {
+  test('a shared reference that fails is reported once, naming every model that uses it', async () => {
     // Prepare
     const fetchSecret = vi.fn<SecretFetcher>(async () => {
       throw new Error('ResourceNotFoundException');
@@ -121,10 +121,7 @@ describe('resolveSecrets', () => {
 
     // Assess
     expect(fetchSecret).toHaveBeenCalledTimes(1);
-    expect(error.problems).toEqual([
-      `models[0].apiKey: cannot read secret ${ARN_A}: ResourceNotFoundException`,
-      `models[1].apiKey: cannot read secret ${ARN_A}: ResourceNotFoundException`,
-    ]);
+    expect(error.problems).toEqual([`models[0].apiKey, models[1].apiKey: cannot read secret ${ARN_A}: ResourceNotFoundException`]);
   });
 
   test('resolved secret values never appear in the error', async () => {

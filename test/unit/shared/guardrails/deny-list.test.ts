@@ -74,4 +74,60 @@ describe('compileDenyList', () => {
     // Assess
     expect(matched).toEqual(['deny:0', 'deny:1']);
   });
+
+  test.each([
+    { name: 'a Cyrillic letter', text: 'status of project nightіngale' },
+    { name: 'Greek capitals', text: 'PROJΕCT NIGHTINGΑLE' },
+    { name: 'fullwidth letters', text: 'ｐｒｏｊｅｃｔ ｎｉｇｈｔｉｎｇａｌｅ' },
+    { name: 'mathematical letters', text: '\u{1d429}\u{1d42b}\u{1d428}\u{1d423}\u{1d41e}\u{1d41c}\u{1d42d} nightingale' },
+    { name: 'a zero-width space', text: 'project night\u200bingale' },
+    { name: 'a soft hyphen', text: 'project nightin\u00adgale' },
+  ])('a phrase disguised with $name still matches', ({ text }) => {
+    // Prepare
+    const matcher = compileDenyList(['project nightingale']);
+
+    // Act
+    const matched = matcher(text);
+
+    // Assess
+    expect(matched).toEqual(['deny:0']);
+  });
+
+  test('a regex entry is tried on the folded text too', () => {
+    // Prepare
+    const matcher = compileDenyList(['/\\b\\d{3}-\\d{2}-\\d{4}\\b/']);
+
+    // Act
+    const matched = [matcher('id \uff11\uff12\uff13-45-6789'), matcher('id 123 - 45 - 6789'), matcher('id 123 45 6789')];
+
+    // Assess
+    expect(matched).toEqual([['deny:0'], ['deny:0'], []]);
+  });
+
+  test('a phrase written in another script matches itself, and its look-alikes', () => {
+    // Prepare: folding maps some of these letters to Latin ones; the phrase is folded the same way.
+    const matcher = compileDenyList(['Секретный проект']);
+
+    // Act: the last but one has Latin c, e, p and o in it.
+    const matched = [
+      matcher('это секретный проект'),
+      matcher('ЭТО СЕКРЕТНЫЙ ПРОЕКТ'),
+      matcher('это ceкpeтный пpoeкт'),
+      matcher('это открытый проект'),
+    ];
+
+    // Assess
+    expect(matched).toEqual([['deny:0'], ['deny:0'], ['deny:0'], []]);
+  });
+
+  test('several texts are read one by one: a phrase never spans two of them', () => {
+    // Prepare
+    const matcher = compileDenyList(['wire transfer', 'urgent']);
+
+    // Act
+    const matched = [matcher(['please wire', 'transfer now']), matcher(['hello', 'an urgent wire transfer'])];
+
+    // Assess
+    expect(matched).toEqual([[], ['deny:0', 'deny:1']]);
+  });
 });

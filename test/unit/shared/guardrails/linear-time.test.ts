@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { compileDenyList } from '#shared/guardrails/deny-list.ts';
+import { foldForMatching } from '#shared/guardrails/fold.ts';
 import { detectInjection } from '#shared/guardrails/injection.ts';
 import { normalizeText } from '#shared/guardrails/normalize.ts';
 import { createStreamRestorer, PlaceholderState, redact, restore } from '#shared/guardrails/redaction.ts';
@@ -125,5 +126,47 @@ describe('1 MB inputs complete in linear time', () => {
 
     // Assess
     expect(outputs.join('')).toBe(restore(text, state));
+  });
+});
+
+// The folded copy (fold.ts) is built for every text detectors and deny lists read. Its worst
+// cases: every character folds (and some change length), every gap between digits closes.
+const foldCases: Array<{ name: string; text: string; folded: number }> = [
+  { name: 'fullwidth letters', text: repeated('\uff42\uff4f\uff42\uff20'), folded: MEGABYTE },
+  { name: 'Cyrillic look-alikes', text: repeated('\u0430\u0435\u043e\u0440 '), folded: MEGABYTE },
+  { name: 'mathematical letters (two units each)', text: repeated('\u{1d41b}'), folded: MEGABYTE / 2 },
+  { name: 'zero-width spaces', text: repeated('a\u200b'), folded: MEGABYTE / 2 },
+  { name: 'digits one by one', text: repeated('1 '), folded: MEGABYTE / 2 + 1 },
+  { name: 'spaced dashes between digits', text: repeated('1 - '), folded: MEGABYTE / 2 + 2 },
+  { name: 'no-break spaces between digits', text: repeated('4\u00a0'), folded: MEGABYTE / 2 + 1 },
+  { name: 'a ligature NFKC spells out at length', text: repeated('\ufdfa'), folded: 0 },
+];
+
+describe('1 MB inputs to fold complete in linear time', () => {
+  test.each(foldCases)('foldForMatching on $name', ({ text, folded }) => {
+    // Act
+    const result = foldForMatching(text);
+
+    // Assess: never longer than the text (a megabyte must not become eighteen).
+    expect(result?.text.length ?? 0).toBe(folded);
+  });
+
+  test.each(foldCases)('detect on $name', ({ text }) => {
+    // Act
+    const found = detect(text, detectorKinds);
+
+    // Assess
+    expect(found.every((detection) => detection.end <= text.length)).toBe(true);
+  });
+
+  test.each(foldCases)('a deny list on $name', ({ text }) => {
+    // Prepare
+    const matcher = compileDenyList(['project falcon', '/forbidden\\s+word/i', 'c++']);
+
+    // Act
+    const matched = matcher(text);
+
+    // Assess
+    expect(matched).toEqual([]);
   });
 });

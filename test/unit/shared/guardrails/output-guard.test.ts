@@ -108,4 +108,30 @@ describe('createOutputGuard', () => {
     // Assess
     expect(out).toBe('mail ops@example.org now');
   });
+
+  test.each([1, 3, 16])('a disguised value split into %i-character chunks is masked whole', async (size) => {
+    // Prepare: a fullwidth @ and an SSN spaced around its dashes.
+    const text = 'Write to jane\uff20example.com, SSN 123 - 45 - 6789, today.';
+    const pieces = text.match(new RegExp(`[\\s\\S]{1,${size}}`, 'gu')) ?? [];
+    const guard = createOutputGuard(stateWith({ pii: { email: 'redact', national_id: 'redact' } }));
+
+    // Act
+    const out = await collect(
+      guard?.stream(source([...pieces.map((piece) => chunk(piece)), chunk(undefined, 'stop')])) ?? source([]),
+    );
+
+    // Assess
+    expect(out).toBe('Write to [REDACTED_EMAIL], SSN [REDACTED_NATIONAL_ID], today.');
+  });
+
+  test('an output deny-listed phrase with a look-alike letter is blocked', async () => {
+    // Prepare: a Cyrillic "е" in "zebra".
+    const guard = createOutputGuard(stateWith({ denyList: ['codename zebra'], denyAction: 'block' }));
+
+    // Act
+    const outcome = collect(guard?.stream(source([chunk('it is codename z\u0435bra'), chunk(undefined, 'stop')])) ?? source([]));
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ code: 'content_policy', param: 'deny:0' });
+  });
 });

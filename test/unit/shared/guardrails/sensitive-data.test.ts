@@ -133,4 +133,41 @@ describe('detect', () => {
       'secret=hunter2hunter',
     ]);
   });
+
+  test.each([
+    { name: 'a fullwidth @', text: 'mail bob\uff20example.com now', kind: 'email', value: 'bob\uff20example.com' },
+    { name: 'a zero-width space', text: 'mail bob\u200b@example.com now', kind: 'email', value: 'bob\u200b@example.com' },
+    { name: 'spaces around dashes', text: 'SSN 123 - 45 - 6789.', kind: 'national_id', value: '123 - 45 - 6789' },
+    { name: 'digits one by one', text: 'SSN 1 2 3 - 4 5 - 6 7 8 9.', kind: 'national_id', value: '1 2 3 - 4 5 - 6 7 8 9' },
+    { name: 'en dashes', text: 'call 555\u2013123\u20134567', kind: 'phone', value: '555\u2013123\u20134567' },
+    {
+      name: 'no-break spaces in a card',
+      text: 'card 4111\u00a01111\u00a01111\u00a01111',
+      kind: 'payment_card',
+      value: '4111\u00a01111\u00a01111\u00a01111',
+    },
+    { name: 'fullwidth digits', text: 'IP \uff11\uff10.0.0.1', kind: 'ip_address', value: '\uff11\uff10.0.0.1' },
+  ])('finds a $kind disguised with $name, at its place in the original text', ({ text, kind, value }) => {
+    // Act
+    const detections = detect(text, detectorKinds);
+
+    // Assess
+    expect(detections.map((detection) => ({ kind: detection.kind, value: text.slice(detection.start, detection.end) }))).toEqual([
+      { kind, value },
+    ]);
+  });
+
+  test.each([
+    { name: 'Russian prose', text: 'Маршрутизатор отправляет каждый запрос модели, которая справится с ним дешевле всего.' },
+    { name: 'Japanese prose', text: 'ルーターは各リクエストを最も安いモデルに送ります。番号は１２３です。' },
+    { name: 'Greek prose', text: 'Ο δρομολογητής στέλνει κάθε αίτημα στο φθηνότερο μοντέλο.' },
+    { name: 'a table of single digits', text: 'row 1: 1 2 3\nrow 2: 4 5 6\nscore 7 - 3, set 6 - 4' },
+    { name: 'spaced digit groups', text: 'order 123 45 6789 shipped on 2024 05 14' },
+  ])('finds nothing in $name, folded or not', ({ text }) => {
+    // Act
+    const detections = detect(text, detectorKinds);
+
+    // Assess
+    expect(detections).toEqual([]);
+  });
 });

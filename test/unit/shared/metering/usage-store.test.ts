@@ -14,6 +14,8 @@ import { usageTable } from '#shared/store/tables.ts';
 import { failedDetail, usageDetail } from '#test/unit/shared/events/usage-detail.ts';
 
 // The usage store against the embedded DynamoDB (dynalite), with the stack's own table definition.
+// dynalite has no TransactWriteItems, so this is the store's path without transactions; the
+// transactional path (AWS) runs against moto in test/integration/moto/metering.test.ts.
 
 const TABLE = 'usage-store-test';
 const NOW = Date.parse('2026-03-14T16:00:00.000Z');
@@ -218,6 +220,28 @@ describe('createUsageStore: meter', () => {
     // Assess
     expect(outcome).toBe('duplicate');
     expect(await store.query(tenant, '2026-03-14', '2026-03-14')).toEqual([]);
+  });
+});
+
+describe('createUsageStore: a DynamoDB without transactions', () => {
+  test('dynalite is asked for TransactWriteItems once per store, then every event is metered in sequence', async () => {
+    // Prepare
+    const tenant = newTenant();
+    const fresh = createUsageStore(createDynamoApi({ endpoint: dynamo.endpoint }), TABLE);
+    const asked = dynamo.calls.get('TransactWriteItems') ?? 0;
+
+    // Act
+    const outcomes = [
+      await fresh.meter(usageDetail({ requestId: `${tenant}-1`, tenant }), NOW),
+      await fresh.meter(usageDetail({ requestId: `${tenant}-2`, tenant }), NOW),
+      await fresh.meter(usageDetail({ requestId: `${tenant}-1`, tenant }), NOW),
+    ];
+
+    // Assess
+    expect(outcomes).toEqual(['metered', 'metered', 'duplicate']);
+    expect((dynamo.calls.get('TransactWriteItems') ?? 0) - asked).toBe(1);
+    expect((await store.query(tenant, '2026-03-14', '2026-03-14')).map((aggregate) => aggregate.requests)).toEqual([2]);
+    expect((await markerOf(`${tenant}-2`))?.state).toEqual({ S: 'done' });
   });
 });
 

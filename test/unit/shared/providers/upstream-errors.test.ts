@@ -177,29 +177,110 @@ describe('upstreamHttpError', () => {
     expect(error.headers).toEqual({ 'retry-after': '3' });
   });
 
-  test('a client-side rejection passes on the scrubbed upstream explanation', () => {
+  // Regression (issue 14): the upstream's text (project ids, internal URLs) was passed on to the client.
+  test('a client-side rejection tells the client it was refused, and keeps the upstream text for the log', () => {
     // Act
     const error = upstreamHttpError({
       provider: 'openai',
       modelId: 'gpt-4o',
       status: 400,
-      message: "Invalid 'messages[1].content' for key the-upstream-key-123",
+      message: "Invalid 'messages[1].content' in project proj_Q7rT2pLm for key the-upstream-key-123 (see http://10.0.3.7/e)",
       secrets: ['the-upstream-key-123'],
     });
 
     // Assess
-    expect(error.message).toBe(
-      "openai rejected the request for model 'gpt-4o': Invalid 'messages[1].content' for key [redacted]",
+    expect(error.toJSON().error.message).toBe(
+      "openai refused the request for model 'gpt-4o' as invalid; its own explanation is in the router's log",
+    );
+    expect(error.upstreamMessage).toBe(
+      "Invalid 'messages[1].content' in project proj_Q7rT2pLm for key [redacted] (see http://10.0.3.7/e)",
+    );
+    expect(error.message).toContain('proj_Q7rT2pLm');
+    expect(error.message).not.toContain('the-upstream-key-123');
+  });
+
+  test.each([
+    { param: 'logit_bias', expected: 'logit_bias' },
+    { param: 'messages[1].content', expected: 'messages[1].content' },
+    { param: 'messages.[1].content', expected: 'messages.[1].content' },
+    { param: 'tools[0].function.parameters', expected: 'tools[0].function.parameters' },
+    { param: 'messages[7].content', expected: null },
+    { param: 'proj_Q7rT2pLm', expected: null },
+    { param: 'https://10.0.3.7/v1', expected: null },
+    { param: 'messages[0].content is wrong', expected: null },
+    { param: 42, expected: null },
+  ])('the upstream param $param is passed on only when it names a field the client sent', ({ param, expected }) => {
+    // Prepare
+    const sent = {
+      model: 'gpt-4o-2024-08-06',
+      logit_bias: { '50256': -100 },
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
+      tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
+    };
+
+    // Act
+    const error = upstreamHttpError({ provider: 'openai', modelId: 'gpt-4o', status: 400, param, sent });
+
+    // Assess
+    expect(error.param).toBe(expected);
+    expect(error.toJSON().error.message).toContain(expected === null ? 'as invalid;' : `as invalid (param '${expected}');`);
+  });
+
+  test.each([
+    {
+      name: 'a known upstream code',
+      failure: { code: 'unsupported_parameter', message: 'Unsupported parameter: seed (org-123)' },
+      code: 'upstream_invalid_request',
+      reason: 'it does not support a parameter of the request',
+    },
+    {
+      name: "OpenAI's context length code",
+      failure: { code: 'context_length_exceeded', message: "This model's maximum context length is 128000 tokens." },
+      code: 'context_length_exceeded',
+      reason: 'the messages and the output cap exceed its context window',
+    },
+    {
+      name: "Anthropic's words for a prompt too long",
+      failure: { message: 'invalid_request_error: prompt is too long: 210345 tokens > 200000 maximum' },
+      code: 'context_length_exceeded',
+      reason: 'the messages and the output cap exceed its context window',
+    },
+  ])('$name says why in the router’s words', ({ failure, code, reason }) => {
+    // Act
+    const error = upstreamHttpError({ provider: 'openai', modelId: 'gpt-4o', status: 400, ...failure });
+
+    // Assess
+    expect(error.code).toBe(code);
+    expect(error.toJSON().error.message).toBe(
+      `openai refused the request for model 'gpt-4o' as invalid: ${reason}; its own explanation is in the router's log`,
     );
   });
 
-  test.each([401, 403, 404, 500])('the upstream explanation of a %i stays with the operator', (status) => {
+  test('an unknown upstream code is not repeated', () => {
     // Act
-    const error = upstreamHttpError({ provider: 'openai', modelId: 'gpt-4o', status, message: 'internal shard db-7 failed' });
+    const error = upstreamHttpError({ provider: 'openai', modelId: 'gpt-4o', status: 400, code: 'tenant_acme_over_quota' });
 
     // Assess
-    expect(error.message).not.toContain('shard');
-    expect(error.message).toContain("'gpt-4o'");
+    expect(JSON.stringify(error)).not.toContain('acme');
+    expect(error.code).toBe('upstream_invalid_request');
+  });
+
+  test.each([401, 403, 404, 413, 429, 500, 503])('the upstream explanation of a %i stays with the operator', (status) => {
+    // Act
+    const error = upstreamHttpError({
+      provider: 'openai',
+      modelId: 'gpt-4o',
+      status,
+      message: 'internal shard db-7 failed for org-Xy12 (used 29950 of 30000)',
+    });
+
+    // Assess
+    expect(JSON.stringify(error.toJSON())).not.toMatch(/shard|org-Xy12|29950/);
+    expect(error.toJSON().error.message).toContain("'gpt-4o'");
+    expect(error.upstreamMessage).toBe('internal shard db-7 failed for org-Xy12 (used 29950 of 30000)');
   });
 
   test('a 401 tells the client where the operator should look', () => {

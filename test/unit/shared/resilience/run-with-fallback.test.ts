@@ -103,6 +103,31 @@ describe('runWithFallback', () => {
     expect(error.headers['retry-after']).toBe('9');
   });
 
+  // Regression (issue 14): the final error was built from the last error's full message.
+  test("the final error keeps the upstream's own words for the log and out of the client's JSON", async () => {
+    // Prepare
+    const { call } = script({
+      a: [transient(), transient()],
+      b: [
+        new UpstreamError(429, "mock is rate limiting model 'b'", {
+          provider: 'mock',
+          retryable: true,
+          retryAfterMs: 60_000,
+          code: 'upstream_rate_limited',
+          upstreamMessage: 'org-Xy12 used 29950 of 30000 TPM',
+        }),
+      ],
+    });
+
+    // Act
+    const error = (await runWithFallback(options(), call).catch((caught: unknown) => caught)) as UpstreamError;
+
+    // Assess
+    expect(error.toJSON().error.message).toBe("All attempts failed (a, b); last: mock is rate limiting model 'b'");
+    expect(error.upstreamMessage).toBe('org-Xy12 used 29950 of 30000 TPM');
+    expect(error.message).toContain('org-Xy12');
+  });
+
   test('open circuits are skipped; if all are open, 503 circuit_open', async () => {
     const breakers = new CircuitBreakers({ failureThreshold: 1, coolDownMs: 60_000 });
     breakers.recordFailure('a');

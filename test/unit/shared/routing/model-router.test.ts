@@ -37,7 +37,7 @@ const DEFAULT_ALIASES = { auto: { strategy: 'complexity' }, cheapest: { strategy
 
 /** The three models and the default aliases, with `fields` replacing any top-level section. */
 const routerWith = (fields: Record<string, unknown> = {}, latency?: LatencyTracker): ModelRouter =>
-  createModelRouter(parseConfig({ models: MODELS, aliases: DEFAULT_ALIASES, ...fields }), latency);
+  createModelRouter(parseConfig({ models: MODELS, aliases: DEFAULT_ALIASES, ...fields }), { latency });
 
 const router = (aliases: Record<string, unknown> = DEFAULT_ALIASES): ModelRouter => routerWith({ aliases });
 

@@ -1,7 +1,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { z } from 'zod';
 import { jsonResponse } from '#functions/router/http/types.ts';
-import { parseBody } from '#functions/router/middlewares/parse-body.ts';
+import { MAX_JSON_DEPTH, parseBody } from '#functions/router/middlewares/parse-body.ts';
 import type { RouteSpec } from '#functions/router/route-spec.ts';
 import type { RouterRuntime } from '#functions/router/runtime.ts';
 import type { ChatRequest } from '#shared/api/chat-request.ts';
@@ -26,15 +26,21 @@ const chatRoute: RouteSpec = {
 
 const VALID = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
 
+/** Room for deeply nested bodies, which the 200-byte limit above would refuse first. */
+const roomyRuntime = {
+  config: parseConfig({ models: [{ id: 'm', provider: 'mock' }], server: { maxBodyBytes: 1024 * 1024 } }),
+} as unknown as RouterRuntime;
+
 const parse = async (
   body: string | undefined,
   headers: Record<string, string> = { 'content-type': 'application/json' },
   route = chatRoute,
+  withRuntime = runtime,
 ) => {
   const { request, state } = fakeRequest(httpRequest({ method: 'POST', path: route.path, headers, body }));
   state.route = route;
   request.context.route = route;
-  await runBefore(parseBody(runtime), request);
+  await runBefore(parseBody(withRuntime), request);
   return state;
 };
 
@@ -162,6 +168,44 @@ describe('parseBody', () => {
     // Assess
     expect(error.statusCode).toBe(400);
     expect(error.message).toBe('The request body must be a JSON object.');
+  });
+
+  // Regression (issue 14): JSON.parse takes any depth, but JSON.stringify on the way upstream does
+  // not, so 10,000 levels in a field the schema does not look into were a 500.
+  test.each([
+    { field: 'extra', at: (deep: string) => ({ extra: deep }) },
+    { field: 'tools', at: (deep: string) => ({ tools: [{ type: 'function', function: { name: 'f', parameters: deep } }] }) },
+  ])('JSON nested 10,000 levels deep in $field is a 400 nesting_too_deep naming it', async ({ field, at }) => {
+    // Prepare
+    const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }], ...at('DEEP') }).replace(
+      '"DEEP"',
+      `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+    );
+
+    // Act
+    const error = await routerErrorOf(() => parse(body, undefined, chatRoute, roomyRuntime));
+
+    // Assess
+    expect(error.statusCode).toBe(400);
+    expect(error.code).toBe('nesting_too_deep');
+    expect(error.param).toBe(field);
+    expect(error.message).toBe(
+      `${field} is nested more than ${MAX_JSON_DEPTH} levels deep; the router accepts at most ${MAX_JSON_DEPTH} levels of arrays and objects.`,
+    );
+  });
+
+  test('JSON nested up to the limit is accepted, one level more is not', async () => {
+    // Prepare: the body itself is level 0, so `extra` may hold MAX_JSON_DEPTH - 1 levels of arrays.
+    const nested = (levels: number) => `{"extra":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+    const { toChatRequest: _chat, ...plainRoute } = { ...chatRoute, body: z.looseObject({}) };
+
+    // Act
+    const state = await parse(nested(MAX_JSON_DEPTH - 1), undefined, plainRoute, roomyRuntime);
+    const error = await routerErrorOf(() => parse(nested(MAX_JSON_DEPTH), undefined, plainRoute, roomyRuntime));
+
+    // Assess
+    expect(state.body).toHaveProperty('extra');
+    expect(error.code).toBe('nesting_too_deep');
   });
 
   test('schema errors name every field and set param to the first', async () => {
