@@ -53,8 +53,12 @@ export type CreateKeyRequest = z.infer<typeof createKeyRequestSchema>;
  * (`{"rpm": 2}` keeps the key's tpm).
  */
 const limitsPatchSchema = z.strictObject(
-  Object.fromEntries(Object.entries(limitsSchema.shape).map(([field, schema]) => [field, schema.unwrap().nullable().optional()])) as {
-    [Field in keyof typeof limitsSchema.shape]: z.ZodOptional<z.ZodNullable<ReturnType<(typeof limitsSchema.shape)[Field]['unwrap']>>>;
+  Object.fromEntries(
+    Object.entries(limitsSchema.shape).map(([field, schema]) => [field, schema.unwrap().nullable().optional()]),
+  ) as {
+    [Field in keyof typeof limitsSchema.shape]: z.ZodOptional<
+      z.ZodNullable<ReturnType<(typeof limitsSchema.shape)[Field]['unwrap']>>
+    >;
   },
 );
 export type LimitsPatch = z.infer<typeof limitsPatchSchema>;

@@ -117,7 +117,9 @@ describe('bad requests', () => {
 
   test('a body over the gateway size (10 MB): the client finishes sending and reads a 413 quoting the router limit', async () => {
     // Act: 11 MB; the server must read the rest, not reset the connection mid-upload.
-    const response = await post(JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'x'.repeat(11 * 1024 * 1024) }] }));
+    const response = await post(
+      JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'x'.repeat(11 * 1024 * 1024) }] }),
+    );
 
     // Assess
     await expectOpenAIError(response, 413, 'request_too_large', /the limit is 4096 bytes/);

@@ -121,7 +121,9 @@ describe('resolveSecrets', () => {
 
     // Assess
     expect(fetchSecret).toHaveBeenCalledTimes(1);
-    expect(error.problems).toEqual([`models[0].apiKey, models[1].apiKey: cannot read secret ${ARN_A}: ResourceNotFoundException`]);
+    expect(error.problems).toEqual([
+      `models[0].apiKey, models[1].apiKey: cannot read secret ${ARN_A}: ResourceNotFoundException`,
+    ]);
   });
 
   test('resolved secret values never appear in the error', async () => {
