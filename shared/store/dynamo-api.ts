@@ -7,6 +7,8 @@ import type {
   QueryOutput,
   ScanInput,
   ScanOutput,
+  TransactWriteItemsInput,
+  TransactWriteItemsOutput,
   UpdateItemInput,
   UpdateItemOutput,
 } from '@aws-sdk/client-dynamodb';
@@ -21,6 +23,11 @@ export interface DynamoApi {
   updateItem(input: UpdateItemInput): Promise<UpdateItemOutput>;
   query(input: QueryInput): Promise<QueryOutput>;
   scan(input: ScanInput): Promise<ScanOutput>;
+  /**
+   * All or nothing across items. dynalite (the embedded DynamoDB) has no transactions and answers
+   * `UnknownOperationException`: callers that must run locally keep a path without them.
+   */
+  transactWriteItems(input: TransactWriteItemsInput): Promise<TransactWriteItemsOutput>;
   destroy(): void;
 }
 
@@ -44,6 +51,8 @@ export const createDynamoApi = (options: { endpoint?: string | undefined; region
     updateItem: (input) => client.call('UpdateItem', input, { idempotent: false }),
     query: (input) => client.call('Query', input),
     scan: (input) => client.call('Scan', input),
+    // Not resent either: whether a resend is harmless depends on the transaction's own conditions.
+    transactWriteItems: (input) => client.call('TransactWriteItems', input, { idempotent: false }),
     destroy: () => client.destroy(),
   };
 };
