@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { ChatRequest } from '#shared/api/chat-request.ts';
+import type { OpenAIErrorBody } from '#shared/errors.ts';
 import type { Endpoint, RequestState } from './http/request-state.ts';
 import type { HttpResponse } from './http/types.ts';
 import type { RouterRuntime } from './runtime.ts';
@@ -18,4 +19,9 @@ export interface RouteSpec extends Endpoint {
   /** Inference routes turn their body into a chat request, which is then authorized and routed. */
   toChatRequest?: (body: unknown, runtime: RouterRuntime) => ChatRequest;
   handle: (context: HandlerContext) => Promise<HttpResponse>;
+  /**
+   * The route's own error body, for client APIs whose SDKs expect another shape (Anthropic's
+   * Messages API); OpenAI's error JSON when absent. Status and headers stay the router's.
+   */
+  errorBody?: (error: OpenAIErrorBody, statusCode: number) => unknown;
 }

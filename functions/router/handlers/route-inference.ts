@@ -4,8 +4,8 @@ import type { RouteInferenceRequest } from '#shared/api/route-inference-request.
 import { type HttpResponse, jsonResponse } from '../http/types.ts';
 import type { HandlerContext } from '../route-spec.ts';
 import type { RouterRuntime } from '../runtime.ts';
-import { completeChat } from './chat-completions.ts';
 import { dryRun } from './dry-run.ts';
+import { completeChat } from './run-inference.ts';
 
 /** The simple API's default model: the `auto` alias when configured, else the first alias or model. */
 const defaultModel = (runtime: RouterRuntime): string =>

@@ -17,7 +17,8 @@ export const errorHandler = (logger: Logger): RouterMiddleware => ({
     // A refused request is the client's to fix, but only the log has the upstream's explanation.
     else if (request.error instanceof UpstreamError)
       logger.warn('upstream refused the request', { requestId: state?.requestId, error: request.error });
-    request.response = jsonResponse(statusCode, body, headers);
+    const errorBody = request.context.route?.errorBody;
+    request.response = jsonResponse(statusCode, errorBody ? errorBody(body, statusCode) : body, headers);
     if (state) state.errorCode = body.error.code ?? body.error.type;
   },
 });
