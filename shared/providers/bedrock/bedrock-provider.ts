@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { BedrockRuntimeClient, BedrockRuntimeClientConfig, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { ModelConfig } from '../../config/schema.ts';
 import type { CompletionResult, ModelTarget, Provider, ProviderCallOptions, StreamEvent } from '../types.ts';
@@ -29,10 +30,23 @@ interface Sdk {
 }
 
 let sdkPromise: Promise<Sdk> | undefined;
-const loadSdk = (): Promise<Sdk> => {
-  sdkPromise ??= Promise.all([import('@aws-sdk/client-bedrock-runtime'), import('@smithy/node-http-handler')]).then(
-    ([runtime, http]) => ({ runtime, NodeHttpHandler: http.NodeHttpHandler }),
-  );
+
+/**
+ * The Bedrock SDK, imported on first use. The Lambda Node.js runtime resolves `@aws-sdk/*` from a
+ * handler, but not `@smithy/*`, which sits under `@aws-sdk/node_modules`: the HTTP handler is
+ * required from the client's own location, where the SDK finds it too. A failed load is not kept,
+ * so a later request tries again.
+ */
+export const loadBedrockSdk = (): Promise<Sdk> => {
+  sdkPromise ??= (async () => {
+    const runtime = await import('@aws-sdk/client-bedrock-runtime');
+    const requireFromClient = createRequire(import.meta.resolve('@aws-sdk/client-bedrock-runtime'));
+    const http = requireFromClient('@smithy/node-http-handler') as HttpHandlerModule;
+    return { runtime, NodeHttpHandler: http.NodeHttpHandler };
+  })().catch((error: unknown) => {
+    sdkPromise = undefined;
+    throw error;
+  });
   return sdkPromise;
 };
 
@@ -74,7 +88,7 @@ export const createBedrockProvider = (options: BedrockProviderOptions = {}): Pro
   const clients = new Map<string, BedrockRuntimeClient>();
 
   const clientFor = async (config: ModelConfig): Promise<{ sdk: SdkModule; client: BedrockRuntimeClient }> => {
-    const { runtime: sdk, NodeHttpHandler } = await loadSdk();
+    const { runtime: sdk, NodeHttpHandler } = await loadBedrockSdk();
     const region = config.region ?? process.env.AWS_REGION ?? DEFAULT_REGION;
     const key = `${region} ${config.baseUrl ?? ''}`;
     let client = clients.get(key);
