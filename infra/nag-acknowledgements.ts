@@ -31,16 +31,6 @@ export const acknowledgeFindings = (stack: Stack): void => {
   );
   acknowledge(
     stack,
-    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-    "API Gateway's account-level logging role, which AWS requires for execution logs; the managed policy only allows CloudWatch Logs.",
-  );
-  acknowledge(
-    stack,
-    'AwsSolutions-IAM5[Resource::<DataKeysTableA6DADBFC.Arn>/index/*]',
-    "The router looks keys up by id and lists them by tenant through the keys table's own indexes; the wildcard covers that table's indexes only.",
-  );
-  acknowledge(
-    stack,
     'AwsSolutions-SQS3',
     'These queues are dead-letter queues themselves (of the EventBridge rule targets and of the Lago queue); cdk-nag only recognizes DLQs referenced by another queue.',
   );

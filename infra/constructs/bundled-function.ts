@@ -31,6 +31,8 @@ export interface BundledFunctionProps {
  */
 export class BundledFunction extends Construct {
   readonly fn: NodejsFunction;
+  /** The function's own role: acknowledgements of its policy's findings go here. */
+  readonly role: Role;
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
@@ -45,6 +47,7 @@ export class BundledFunction extends Construct {
       description: `inference-router ${props.name}`,
     });
     logGroup.grantWrite(role);
+    this.role = role;
     if (props.tracing) {
       Validations.of(role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   type Alarm,
@@ -10,6 +10,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -25,12 +26,21 @@ export interface MonitoringProps {
   api: RestApi;
   functions: Record<string, IFunction>;
   deadLetterQueues: Queue[];
+  /** The config's models: the router's metrics carry their id and provider as dimensions. */
+  models: ReadonlyArray<{ id: string; provider: string }>;
 }
 
+/** The router's EMF metrics: Powertools adds `service` to the `model` and `provider` it is given. */
+const ROUTER_SERVICE = 'inference-router';
+/** A CloudWatch SEARCH schema must name a metric's full dimension set, or it matches nothing. */
+const BY_MODEL_SCHEMA = `{${METRIC_NAMESPACE},model,provider,service}`;
+/** CloudWatch takes at most 10 metrics in one alarm's math expression. */
+const METRICS_PER_ALARM = 10;
+
 /**
- * Alarms on what hurts users and billing (5xx rate, throttles, Lambda errors, p99 latency, events
- * waiting in a dead-letter queue, usage events not published) to an SNS topic (email when
- * configured), and a dashboard of requests, tokens, cost and errors by model.
+ * Alarms on what hurts users and billing (5xx rate, time to first token, throttles, Lambda errors,
+ * events waiting in a dead-letter queue, usage events not published) to an SNS topic (email when
+ * configured), and a dashboard of requests, tokens, cost, errors and time to first token by model.
  */
 export class Monitoring extends Construct {
   readonly topic: Topic;
@@ -38,18 +48,63 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    this.topic = new Topic(this, 'Alarms', {
-      masterKey: new Key(this, 'AlarmsKey', { enableKeyRotation: true }),
-      enforceSSL: true,
+    const stack = Stack.of(this);
+    const retain = props.env.removalPolicy === 'retain';
+    const alarmPrefix = `inference-router-${props.envName}-`;
+    // CloudWatch publishes alarm notifications itself: the topic and its key must let it, for this
+    // stack's alarms only (the key policy otherwise allows the account alone, and the topic policy
+    // enforcing TLS replaces SNS's default one).
+    const fromTheseAlarms = {
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: `${alarmPrefix}*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+      StringEquals: { 'aws:SourceAccount': stack.account },
+    };
+    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+    const key = new Key(this, 'AlarmsKey', {
+      description: `Encrypts the inference router's alarm topic (${props.envName})`,
+      enableKeyRotation: true,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
     });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [cloudWatch],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromTheseAlarms,
+      }),
+    );
+    this.topic = new Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromTheseAlarms,
+      }),
+    );
     if (props.env.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.env.alarmEmail));
     const action = new SnsAction(this.topic);
-    const alarm = (name: string, metric: Metric | MathExpression, threshold: number, description: string): void => {
+    const alarm = (
+      name: string,
+      metric: Metric | MathExpression,
+      threshold: number,
+      description: string,
+      periods: { evaluationPeriods: number; datapointsToAlarm: number } = { evaluationPeriods: 1, datapointsToAlarm: 1 },
+    ): void => {
       const created = metric.createAlarm(this, name, {
-        alarmName: `inference-router-${props.envName}-${name}`,
+        alarmName: `${alarmPrefix}${name}`,
         alarmDescription: description,
         threshold,
-        evaluationPeriods: 1,
+        ...periods,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
@@ -62,7 +117,8 @@ export class Monitoring extends Construct {
     alarm(
       'Api5xxRate',
       new MathExpression({
-        expression: '100 * errors / MAX([requests, 1])',
+        // IF, not MAX([requests, 1]): a scalar in a series array is not valid metric math for an alarm.
+        expression: 'IF(requests > 0, 100 * errors / requests, 0)',
         usingMetrics: {
           errors: api.metricServerError({ period, statistic: 'Sum' }),
           requests: api.metricCount({ period, statistic: 'Sum' }),
@@ -73,12 +129,34 @@ export class Monitoring extends Construct {
       props.env.alarms.errorRatePercent,
       'Share of API requests answered 5xx',
     );
-    alarm(
-      'ApiLatencyP99',
-      api.metricLatency({ period, statistic: 'p99' }),
-      props.env.alarms.p99LatencyMs,
-      'p99 latency of the API (streams: until the response ends)',
-    );
+    // API Gateway's Latency of a stream lasts until its last token: alarm on the router's time to
+    // first token instead, the worst model's p99. Models come from the config (an alarm cannot SEARCH).
+    const ttft = (model: { id: string; provider: string }): Metric =>
+      new Metric({
+        namespace: METRIC_NAMESPACE,
+        metricName: METRICS.timeToFirstToken,
+        dimensionsMap: { service: ROUTER_SERVICE, model: model.id, provider: model.provider },
+        period,
+        statistic: 'p99',
+      });
+    for (let start = 0; start < props.models.length; start += METRICS_PER_ALARM) {
+      const chunk = props.models.slice(start, start + METRICS_PER_ALARM);
+      const usingMetrics = Object.fromEntries(chunk.map((model, index) => [`ttft${index}`, ttft(model)]));
+      const suffix = start === 0 ? '' : `-${start / METRICS_PER_ALARM + 1}`;
+      alarm(
+        `TimeToFirstTokenP99${suffix}`,
+        new MathExpression({
+          expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`,
+          usingMetrics,
+          period,
+          label: 'time to first token p99 (worst model)',
+        }),
+        props.env.alarms.timeToFirstTokenP99Ms,
+        `p99 time to first token of the slowest model (${chunk.map((model) => model.id).join(', ')}), in 2 of 3 five-minute periods`,
+        // One slow request is the p99 of a quiet model: ask for it twice.
+        { evaluationPeriods: 3, datapointsToAlarm: 2 },
+      );
+    }
     for (const [name, fn] of Object.entries(props.functions)) {
       alarm(`${name}Errors`, fn.metricErrors({ period, statistic: 'Sum' }), 0, `${name} Lambda invocations that failed`);
       alarm(`${name}Throttles`, fn.metricThrottles({ period, statistic: 'Sum' }), 0, `${name} Lambda invocations throttled`);
@@ -96,7 +174,8 @@ export class Monitoring extends Construct {
       new Metric({
         namespace: METRIC_NAMESPACE,
         metricName: METRICS.eventsNotPublished,
-        dimensionsMap: { service: 'inference-router' },
+        // Instance counts go on a line of their own, with no model dimensions.
+        dimensionsMap: { service: ROUTER_SERVICE },
         period,
         statistic: 'Sum',
       }),
@@ -104,9 +183,9 @@ export class Monitoring extends Construct {
       'Usage events the router could not publish (see the logs for their detail)',
     );
 
-    const byModel = (metric: string, label: string) =>
+    const byModel = (metric: string, label: string, statistic = 'Sum') =>
       new MathExpression({
-        expression: `SEARCH('{${METRIC_NAMESPACE},model,service} MetricName="${metric}"', 'Sum', 300)`,
+        expression: `SEARCH('${BY_MODEL_SCHEMA} MetricName="${metric}"', '${statistic}', 300)`,
         period,
         label,
       });
@@ -117,12 +196,17 @@ export class Monitoring extends Construct {
           new GraphWidget({
             title: 'API requests and 5xx',
             left: [api.metricCount({ period, statistic: 'Sum' }), api.metricServerError({ period, statistic: 'Sum' })],
-            width: 12,
+            width: 8,
           }),
           new GraphWidget({
-            title: 'API latency',
+            title: 'Time to first token p99 by model (ms)',
+            left: [byModel(METRICS.timeToFirstToken, 'time to first token', 'p99')],
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'API latency (a stream: until its last byte)',
             left: [api.metricLatency({ period, statistic: 'p50' }), api.metricLatency({ period, statistic: 'p99' })],
-            width: 12,
+            width: 8,
           }),
         ],
         [

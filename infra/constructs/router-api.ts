@@ -8,6 +8,7 @@ import {
   LogGroupLogDestination,
   MethodLoggingLevel,
   ResponseTransferMode,
+  ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
@@ -16,6 +17,123 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { EnvConfig } from '../env-config.ts';
+
+/**
+ * One JSON line per request. Besides the usual fields, the streaming ones: for a stream, `latency`
+ * lasts until the last byte, so the time to the integration's headers and to its first content
+ * byte say how fast the answer started.
+ */
+export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  path: '$context.path',
+  protocol: '$context.protocol',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integration.status',
+  integrationLatency: '$context.integration.latency',
+  responseTransferMode: '$context.integration.responseTransferMode',
+  timeToAllHeaders: '$context.integration.timeToAllHeaders',
+  timeToFirstContent: '$context.integration.timeToFirstContent',
+  errorType: '$context.error.responseType',
+  waf: '$context.wafResponseCode',
+};
+
+/**
+ * OpenAI's error JSON for what API Gateway or WAF answer before the router runs, so SDKs raise
+ * their usual exceptions instead of failing on `{"message": "Forbidden"}`. `message` is JSON as
+ * written into the template (API Gateway substitutes `$context` variables, no VTL).
+ */
+export const openAIErrorTemplate = (message: string, type: string, code: string): string =>
+  `{"error":{"message":${message},"type":"${type}","param":null,"code":"${code}"}}`;
+
+const withRequestId = (text: string): string => JSON.stringify(`${text} (request id $context.requestId)`);
+
+/** The gateway responses this API can produce in front of a proxy to one streaming Lambda. */
+const GATEWAY_ERRORS: ReadonlyArray<{
+  id: string;
+  type: ResponseType;
+  message: string;
+  errorType: string;
+  code: string;
+  headers?: Record<string, string>;
+}> = [
+  {
+    id: 'Default4xx',
+    type: ResponseType.DEFAULT_4XX,
+    message: '$context.error.messageString',
+    errorType: 'invalid_request_error',
+    code: 'gateway_error',
+  },
+  {
+    id: 'Default5xx',
+    type: ResponseType.DEFAULT_5XX,
+    message: withRequestId('API Gateway could not complete the request'),
+    errorType: 'api_error',
+    code: 'gateway_error',
+  },
+  {
+    id: 'Throttled',
+    type: ResponseType.THROTTLED,
+    message: withRequestId("Too many requests to this API's stage; retry with backoff"),
+    errorType: 'rate_limit_error',
+    code: 'rate_limit_exceeded',
+    headers: { 'retry-after': "'1'" },
+  },
+  {
+    id: 'WafFiltered',
+    type: ResponseType.WAF_FILTERED,
+    message: withRequestId("The request was blocked by the API's web application firewall"),
+    errorType: 'permission_error',
+    code: 'request_blocked',
+  },
+  {
+    id: 'RequestTooLarge',
+    type: ResponseType.REQUEST_TOO_LARGE,
+    message: withRequestId("The request body is larger than API Gateway's 10 MB limit"),
+    errorType: 'invalid_request_error',
+    code: 'request_too_large',
+  },
+  {
+    // Also what a throttled router Lambda (concurrency used up) turns into.
+    id: 'IntegrationFailure',
+    type: ResponseType.INTEGRATION_FAILURE,
+    message: withRequestId('The router could not be invoked (it may be at its concurrency limit); retry with backoff'),
+    errorType: 'api_error',
+    code: 'service_unavailable',
+  },
+  {
+    id: 'IntegrationTimeout',
+    type: ResponseType.INTEGRATION_TIMEOUT,
+    message: withRequestId('The router did not answer in time'),
+    errorType: 'timeout_error',
+    code: 'timeout',
+  },
+];
+
+/**
+ * AWS managed rules that match what prompts routinely contain: pasted code, logs, stack traces,
+ * shell sessions (`../`, `169.254.169.254`, URLs, `${jndi:`, serialized Java). They count (visible in
+ * WAF metrics and sampled requests) instead of blocking; the router's own guardrails see the text.
+ * Bodies also exceed the common rule set's 8 KB size rule, and JSON with `<` trips its XSS rule.
+ */
+export const COUNTED_RULES: Readonly<Record<string, readonly string[]>> = {
+  AWSManagedRulesCommonRuleSet: [
+    'SizeRestrictions_BODY',
+    'CrossSiteScripting_BODY',
+    'GenericLFI_BODY',
+    'EC2MetaDataSSRF_BODY',
+    'GenericRFI_BODY',
+  ],
+  AWSManagedRulesKnownBadInputsRuleSet: ['Log4JRCE_BODY', 'JavaDeserializationRCE_BODY'],
+};
+
+const RATE_LIMITED_BODY = 'rate_limited';
 
 export interface RouterApiProps {
   envName: string;
@@ -27,10 +145,12 @@ export interface RouterApiProps {
 /**
  * The HTTPS API: a regional REST API whose every path and method goes to the router Lambda with
  * response streaming (SSE reaches the client token by token, up to 15 minutes), a stage per
- * environment with JSON access logs and throttling, and optionally a custom domain and WAF.
+ * environment with JSON access logs (streaming timings included) and throttling, API Gateway's and
+ * WAF's own errors in OpenAI's error JSON, and optionally a custom domain and WAF.
  */
 export class RouterApi extends Construct {
   readonly api: RestApi;
+  readonly domain: DomainName | undefined;
 
   constructor(scope: Construct, id: string, props: RouterApiProps) {
     super(scope, id);
@@ -43,12 +163,12 @@ export class RouterApi extends Construct {
       restApiName: `inference-router-${props.envName}`,
       description: 'OpenAI-compatible LLM inference router',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
+      // The account-level CloudWatch role is not this stack's (infra/api-gateway-account-stack.ts).
+      cloudWatchRole: false,
       deployOptions: {
         stageName: props.envName,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
-        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        accessLogFormat: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
         loggingLevel: MethodLoggingLevel.ERROR,
         throttlingRateLimit: env.api.rateLimit,
         throttlingBurstLimit: env.api.burstLimit,
@@ -64,18 +184,26 @@ export class RouterApi extends Construct {
     });
     this.api.root.addMethod('ANY', integration);
     this.api.root.addProxy({ defaultIntegration: integration, anyMethod: true });
-
-    if (env.domain) {
-      const domain = new DomainName(this, 'Domain', {
-        domainName: env.domain.name,
-        certificate: Certificate.fromCertificateArn(this, 'Certificate', env.domain.certificateArn),
-        endpointType: EndpointType.REGIONAL,
+    for (const error of GATEWAY_ERRORS) {
+      this.api.addGatewayResponse(error.id, {
+        type: error.type,
+        templates: { 'application/json': openAIErrorTemplate(error.message, error.errorType, error.code) },
+        ...(error.headers ? { responseHeaders: error.headers } : {}),
       });
-      new BasePathMapping(this, 'Mapping', { domainName: domain, restApi: this.api, stage: this.api.deploymentStage });
     }
 
+    this.domain = env.domain
+      ? new DomainName(this, 'Domain', {
+          domainName: env.domain.name,
+          certificate: Certificate.fromCertificateArn(this, 'Certificate', env.domain.certificateArn),
+          endpointType: EndpointType.REGIONAL,
+        })
+      : undefined;
+    if (this.domain)
+      new BasePathMapping(this, 'Mapping', { domainName: this.domain, restApi: this.api, stage: this.api.deploymentStage });
+
     if (env.waf?.enabled) {
-      const managed = (name: string, priority: number, excluded: string[] = []): CfnWebACL.RuleProperty => ({
+      const managed = (name: string, priority: number): CfnWebACL.RuleProperty => ({
         name,
         priority,
         overrideAction: { none: {} },
@@ -83,8 +211,7 @@ export class RouterApi extends Construct {
           managedRuleGroupStatement: {
             vendorName: 'AWS',
             name,
-            // Prompts are routinely larger than the common rule set's 8 KB body limit: count, don't block.
-            ruleActionOverrides: excluded.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
+            ruleActionOverrides: (COUNTED_RULES[name] ?? []).map((rule) => ({ name: rule, actionToUse: { count: {} } })),
           },
         },
         visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
@@ -97,13 +224,32 @@ export class RouterApi extends Construct {
           metricName: `inference-router-${props.envName}`,
           sampledRequestsEnabled: true,
         },
+        // WAF answers its own blocks: in OpenAI's shape, a 429 for the rate rule so SDKs back off and retry.
+        customResponseBodies: {
+          [RATE_LIMITED_BODY]: {
+            contentType: 'APPLICATION_JSON',
+            content: openAIErrorTemplate(
+              JSON.stringify('Too many requests from this address; retry later'),
+              'rate_limit_error',
+              'rate_limit_exceeded',
+            ),
+          },
+        },
         rules: [
-          managed('AWSManagedRulesCommonRuleSet', 1, ['SizeRestrictions_BODY', 'CrossSiteScripting_BODY']),
+          managed('AWSManagedRulesCommonRuleSet', 1),
           managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
           {
             name: 'RateLimitPerIp',
             priority: 3,
-            action: { block: {} },
+            action: {
+              block: {
+                customResponse: {
+                  responseCode: 429,
+                  customResponseBodyKey: RATE_LIMITED_BODY,
+                  responseHeaders: [{ name: 'retry-after', value: '60' }],
+                },
+              },
+            },
             statement: { rateBasedStatement: { limit: env.waf.rateLimitPerIp, aggregateKeyType: 'IP' } },
             visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'RateLimitPerIp', sampledRequestsEnabled: true },
           },

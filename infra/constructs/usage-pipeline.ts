@@ -1,8 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Archive, EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IDestination, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -28,11 +28,11 @@ const LAGO_MAX_RECEIVES = 5;
 export class UsagePipeline extends Construct {
   readonly bus: EventBus;
   readonly deadLetterQueues: Queue[] = [];
-  lagoQueue?: Queue;
-  lagoDeadLetterQueue?: Queue;
+  private readonly retain: boolean;
 
   constructor(scope: Construct, id: string, props: UsagePipelineProps) {
     super(scope, id);
+    this.retain = props.retain;
     this.bus = new EventBus(this, 'Bus', { eventBusName: `inference-router-${props.envName}` });
     new Archive(this, 'Archive', {
       sourceEventBus: this.bus,
@@ -44,6 +44,8 @@ export class UsagePipeline extends Construct {
 
   private queue(id: string, props: { visibilityTimeout?: Duration; deadLetterQueue?: Queue } = {}): Queue {
     return new Queue(this, id, {
+      // Queued and dead-lettered usage events are billing records: kept like the tables.
+      removalPolicy: removalPolicyOf(this.retain),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
@@ -71,10 +73,19 @@ export class UsagePipeline extends Construct {
     this.rule('metering', source).addTarget(
       new LambdaFunction(fn, { deadLetterQueue: dlq, retryAttempts: 185, maxEventAge: Duration.hours(24) }),
     );
-    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(failed) });
+    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: sendOnlyDestination(failed) });
   }
 
-  addLagoSync(fn: IFunction, source: string, functionTimeout: Duration): void {
+  /**
+   * `maxConcurrency` bounds the Lago-sync instances the queue runs at once: each sends one batch at
+   * a time, so Lago sees at most that many calls in flight however deep the queue gets.
+   */
+  addLagoSync(
+    fn: IFunction,
+    source: string,
+    functionTimeout: Duration,
+    maxConcurrency: number,
+  ): { queue: Queue; deadLetterQueue: Queue } {
     const dlq = this.queue('LagoDeadLetters');
     const targetDlq = this.queue('LagoRuleDeadLetters');
     // SQS wants the visibility timeout at least six times the function timeout for Lambda sources.
@@ -87,11 +98,26 @@ export class UsagePipeline extends Construct {
       new SqsQueue(queue, { deadLetterQueue: targetDlq, retryAttempts: 185, maxEventAge: Duration.hours(24) }),
     );
     fn.addEventSource(
-      new SqsEventSource(queue, { batchSize: LAGO_BATCH, maxBatchingWindow: Duration.seconds(5), reportBatchItemFailures: true }),
+      new SqsEventSource(queue, {
+        batchSize: LAGO_BATCH,
+        maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
+        maxConcurrency,
+      }),
     );
-    this.lagoQueue = queue;
-    this.lagoDeadLetterQueue = dlq;
+    return { queue, deadLetterQueue: dlq };
   }
 }
+
+/**
+ * An async-invoke destination queue with the one permission Lambda uses to deliver to it
+ * (`sqs:SendMessage`); the stock `SqsDestination` also grants `GetQueueAttributes` and `GetQueueUrl`.
+ */
+const sendOnlyDestination = (queue: Queue): IDestination => ({
+  bind: (_scope, fn) => {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    return { destination: queue.queueArn };
+  },
+});
 
 export const removalPolicyOf = (retain: boolean): RemovalPolicy => (retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);

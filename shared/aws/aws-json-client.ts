@@ -50,6 +50,8 @@ export interface AwsJsonClientOptions {
   credentials?: () => AwsCredentials;
   maxAttempts?: number;
   timeoutMs?: number;
+  /** Waits between attempts (injectable so tests need not wait). */
+  sleep?: (ms: number) => Promise<unknown>;
 }
 
 export interface CallOptions {
@@ -77,6 +79,30 @@ const NOT_APPLIED = new Set([
 const UNKNOWN_OUTCOME = new Set(['InternalServerError', 'InternalFailure', 'ServiceUnavailable']);
 /** Connection errors raised before the request could reach the service. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/** A signature refused because the clocks disagree: not applied, and fixed by correcting the time. */
+const CLOCK_SKEW = new Set([
+  'RequestTimeTooSkewed',
+  'RequestExpired',
+  'RequestInTheFuture',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'AuthFailure',
+]);
+/** AWS accepts signatures within 5 minutes of its own time. */
+const SKEW_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * The SDK's standard retry policy, where it applies here: throttling waits longer (500 ms base)
+ * than other failures (100 ms), both capped at 20 s with full jitter, and a retry budget per client
+ * (500 tokens; a retry costs 5, after a timeout 10; a success gives 1 back), so an outage does not
+ * turn every request into several.
+ */
+const THROTTLING_BASE_MS = 500;
+const BASE_MS = 100;
+const MAX_BACKOFF_MS = 20_000;
+const RETRY_BUDGET = 500;
+const RETRY_COST = 5;
+const TIMEOUT_RETRY_COST = 10;
 
 /** The call failed and certainly changed nothing (throttled, or never sent): any write may be sent again. */
 export const certainlyNotApplied = (error: unknown): boolean =>
@@ -107,9 +133,25 @@ export const createAwsJsonClient = (options: AwsJsonClientOptions): AwsJsonClien
   const credentials = options.credentials ?? environmentCredentials;
   const maxAttempts = options.maxAttempts ?? 3;
   const timeoutMs = options.timeoutMs ?? 5_000;
+  const wait = options.sleep ?? sleep;
   const contentType = `application/x-amz-json-${options.jsonVersion}`;
+  let retryTokens = RETRY_BUDGET;
+  /** Service time minus local time, learned from responses' `Date` when the clocks disagree. */
+  let clockOffsetMs = 0;
 
-  const once = (operation: string, body: string): Promise<{ status: number; text: string }> => {
+  /** Learns the service's clock from a response; true when the offset changed (worth re-signing). */
+  const learnClock = (dateHeader: string | undefined): boolean => {
+    const serverTime = dateHeader === undefined ? Number.NaN : Date.parse(dateHeader);
+    if (Number.isNaN(serverTime) || Math.abs(serverTime - (Date.now() + clockOffsetMs)) < SKEW_TOLERANCE_MS) return false;
+    clockOffsetMs = serverTime - Date.now();
+    return true;
+  };
+
+  const once = (
+    operation: string,
+    body: string,
+  ): Promise<{ status: number; text: string; date: string | undefined; reusedSocket?: boolean }> => {
+    const amzDate = new Date(Date.now() + clockOffsetMs).toISOString().replace(/[:-]|\.\d{3}/g, '');
     const signed = aws4.sign(
       {
         host: url.host,
@@ -118,7 +160,11 @@ export const createAwsJsonClient = (options: AwsJsonClientOptions): AwsJsonClien
         service: options.service,
         region: options.region,
         body,
-        headers: { 'content-type': contentType, 'x-amz-target': `${options.targetPrefix}.${operation}` },
+        headers: {
+          'content-type': contentType,
+          'x-amz-target': `${options.targetPrefix}.${operation}`,
+          'X-Amz-Date': amzDate,
+        },
       },
       credentials(),
     );
@@ -135,13 +181,18 @@ export const createAwsJsonClient = (options: AwsJsonClientOptions): AwsJsonClien
           timeout: timeoutMs,
         },
         (response) => {
-          readBody(response).then((text) => resolve({ status: response.statusCode ?? 0, text }), reject);
+          readBody(response).then(
+            (text) => resolve({ status: response.statusCode ?? 0, text, date: response.headers.date }),
+            reject,
+          );
         },
       );
       request.on('timeout', () =>
         request.destroy(new AwsTimeoutError(`${options.service} ${operation} timed out after ${timeoutMs} ms`)),
       );
-      request.on('error', reject);
+      // A keep-alive socket the service closed while idle fails at once on reuse: say so, so the
+      // call goes again on a fresh socket without counting against the retry budget.
+      request.on('error', (error) => reject(Object.assign(error, { reusedSocket: request.reusedSocket })));
       request.end(body);
     });
   };
@@ -152,9 +203,15 @@ export const createAwsJsonClient = (options: AwsJsonClientOptions): AwsJsonClien
       for (let attempt = 1; ; attempt++) {
         let failure: Error;
         let retryable: boolean;
+        let throttled = false;
+        let cost = RETRY_COST;
         try {
-          const { status, text } = await once(operation, body);
-          if (status >= 200 && status < 300) return (text ? JSON.parse(text) : {}) as T;
+          const { status, text, date } = await once(operation, body);
+          const clockChanged = learnClock(date);
+          if (status >= 200 && status < 300) {
+            retryTokens = Math.min(RETRY_BUDGET, retryTokens + 1);
+            return (text ? JSON.parse(text) : {}) as T;
+          }
           let parsed: { __type?: string; message?: string; Message?: string } = {};
           try {
             parsed = text ? JSON.parse(text) : {};
@@ -167,14 +224,23 @@ export const createAwsJsonClient = (options: AwsJsonClientOptions): AwsJsonClien
             parsed.message ?? parsed.Message ?? `${options.service} ${operation} failed with ${status}`,
             status,
           );
-          retryable = NOT_APPLIED.has(name) || ((UNKNOWN_OUTCOME.has(name) || status >= 500) && callOptions.idempotent);
+          // A signature refused for skew changed nothing: re-signed with the service's time, it goes at once.
+          if (CLOCK_SKEW.has(name) && clockChanged && attempt < maxAttempts) continue;
+          throttled = NOT_APPLIED.has(name);
+          retryable = throttled || ((UNKNOWN_OUTCOME.has(name) || status >= 500) && callOptions.idempotent);
         } catch (error) {
           failure = error as Error;
-          retryable = NOT_SENT.has((error as NodeJS.ErrnoException).code ?? '') || callOptions.idempotent;
+          const code = (error as NodeJS.ErrnoException).code ?? '';
+          const staleSocket =
+            (error as { reusedSocket?: boolean }).reusedSocket === true && (code === 'ECONNRESET' || code === 'EPIPE');
+          if (staleSocket && callOptions.idempotent && attempt < maxAttempts) continue;
+          retryable = NOT_SENT.has(code) || callOptions.idempotent;
+          if (error instanceof AwsTimeoutError) cost = TIMEOUT_RETRY_COST;
         }
-        if (!retryable || attempt >= maxAttempts) throw failure;
-        // Full jitter, 25 ms base: AWS's own guidance for throttled retries.
-        await sleep(Math.random() * 25 * 2 ** attempt);
+        if (!retryable || attempt >= maxAttempts || retryTokens < cost) throw failure;
+        retryTokens -= cost;
+        const base = throttled ? THROTTLING_BASE_MS : BASE_MS;
+        await wait(Math.random() * Math.min(MAX_BACKOFF_MS, base * 2 ** (attempt - 1)));
       }
     },
     destroy: () => agent.destroy(),

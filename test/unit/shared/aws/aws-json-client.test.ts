@@ -6,7 +6,7 @@ import { AwsServiceError, createAwsJsonClient } from '#shared/aws/aws-json-clien
 // The light AWS JSON client against a scripted local server: the wire format (target header,
 // content type, SigV4 headers), errors by AWS error code, and which failures are retried.
 
-type Reply = { status: number; body: unknown } | 'hang';
+type Reply = { status: number; body: unknown; headers?: Record<string, string> } | 'hang' | 'reset';
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
   await close?.();
@@ -21,7 +21,11 @@ const serve = async (replies: Reply[]) => {
     seen.push({ headers: request.headers, body });
     const reply = replies.shift() ?? { status: 200, body: {} };
     if (reply === 'hang') return;
-    response.writeHead(reply.status, { 'content-type': 'application/x-amz-json-1.0' });
+    if (reply === 'reset') {
+      request.socket.destroy();
+      return;
+    }
+    response.writeHead(reply.status, { 'content-type': 'application/x-amz-json-1.0', ...reply.headers });
     response.end(JSON.stringify(reply.body));
   });
   server.listen(0, '127.0.0.1');
@@ -34,7 +38,10 @@ const serve = async (replies: Reply[]) => {
   return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 };
 
-const client = (endpoint: string, extra: { timeoutMs?: number } = {}) =>
+const client = (
+  endpoint: string,
+  extra: { timeoutMs?: number; maxAttempts?: number; sleep?: (ms: number) => Promise<unknown> } = {},
+) =>
   createAwsJsonClient({
     service: 'dynamodb',
     targetPrefix: 'DynamoDB_20120810',
@@ -150,5 +157,89 @@ describe('writes whose outcome is unknown', () => {
     await expect(api.call('GetItem', {})).rejects.toMatchObject({ name: 'Http403', statusCode: 403 });
     api.destroy();
     expect(seen).toHaveLength(1);
+  });
+});
+
+describe('retries like the SDK', () => {
+  test('throttling waits longer than other failures before the next try', async () => {
+    // Prepare
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+    };
+    const throttled = { status: 400, body: { __type: 'ThrottlingException' } };
+    const { endpoint } = await serve([throttled, throttled, { status: 200, body: {} }]);
+    const api = client(endpoint, { sleep, maxAttempts: 3 });
+    const random = Math.random;
+    Math.random = () => 0.999;
+
+    // Act
+    try {
+      await api.call('GetItem', {});
+    } finally {
+      Math.random = random;
+      api.destroy();
+    }
+
+    // Assess: full jitter under a 500 ms base for throttling, doubling.
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBeGreaterThan(400);
+    expect(waits[1]).toBeGreaterThan(900);
+  });
+
+  test('a retry budget stops retries during an outage: a client does not multiply its calls', async () => {
+    // Prepare: every call fails; the budget of 500 allows 100 retries at 5 each.
+    const failing = Array.from({ length: 400 }, () => ({ status: 500, body: { __type: 'InternalServerError' } }));
+    const { endpoint, seen } = await serve(failing);
+    const api = client(endpoint, { sleep: async () => undefined, maxAttempts: 3 });
+
+    // Act
+    for (let i = 0; i < 100; i++) await api.call('GetItem', {}).catch(() => undefined);
+    api.destroy();
+
+    // Assess: 100 calls, at most 100 retries in all (not 200).
+    expect(seen.length).toBeLessThanOrEqual(200);
+    expect(seen.length).toBeGreaterThanOrEqual(150);
+  });
+
+  test('a signature refused for clock skew is re-signed with the service’s time and goes through', async () => {
+    // Prepare: the service's clock is an hour ahead.
+    const serviceTime = new Date(Date.now() + 3_600_000).toUTCString();
+    const { endpoint, seen } = await serve([
+      {
+        status: 400,
+        body: { __type: 'InvalidSignatureException', message: 'Signature expired' },
+        headers: { date: serviceTime },
+      },
+      { status: 200, body: { ok: true }, headers: { date: serviceTime } },
+    ]);
+    const api = client(endpoint, { sleep: async () => undefined });
+
+    // Act
+    const result = await api.call('UpdateItem', {}, { idempotent: false });
+    api.destroy();
+
+    // Assess
+    expect(result).toEqual({ ok: true });
+    const dates = seen.map((request) => String(request.headers['x-amz-date']));
+    const skewOf = (amzDate: string) =>
+      Date.parse(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z')) - Date.now();
+    expect(skewOf(dates[0] ?? '')).toBeLessThan(60_000);
+    expect(skewOf(dates[1] ?? '')).toBeGreaterThan(3_500_000);
+  });
+
+  test('a keep-alive socket the service closed is retried on a fresh one for reads', async () => {
+    // Prepare: the first call opens a socket; the second reuses it, and the server resets it.
+    const { endpoint, seen } = await serve([{ status: 200, body: {} }, 'reset', { status: 200, body: { ok: true } }]);
+    const api = client(endpoint, { sleep: async () => undefined });
+
+    // Act
+    await api.call('GetItem', {});
+    const second = await api.call('GetItem', {});
+    api.destroy();
+
+    // Assess
+    expect(second).toEqual({ ok: true });
+    expect(seen).toHaveLength(3);
   });
 });
