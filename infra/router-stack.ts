@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { parseConfig } from '../shared/config/load-config.ts';
 import type { RouterConfig } from '../shared/config/schema.ts';
 import { DEFAULT_EVENT_SOURCE } from '../shared/events/usage-event.ts';
+import { metricsService } from '../shared/observability/metric-names.ts';
 import { createComplexityModel } from '../shared/routing/classifier/complexity-model.ts';
 import { keysTable } from '../shared/store/tables.ts';
 import { BundledFunction } from './constructs/bundled-function.ts';
@@ -155,6 +156,7 @@ export class RouterStack extends Stack {
         EVENT_SOURCE: source,
         ADMIN_KEY_SECRET_ARN: adminKey.secretArn,
         PROVIDER_SECRETS_ARN: providerKeys.secretArn,
+        METRICS_SERVICE: metricsService(envName),
       },
     });
     const router = routerFunction.fn;
@@ -210,12 +212,15 @@ export class RouterStack extends Stack {
         name: 'lago-sync',
         memoryMb: 512,
         timeout: lagoTimeout,
-        environment: { PROVIDER_SECRETS_ARN: providerKeys.secretArn, LAGO_DLQ_URL: 'set-below' },
+        environment: { PROVIDER_SECRETS_ARN: providerKeys.secretArn, LAGO_DLQ_URL: 'set-below', LAGO_QUEUE_URL: 'set-below' },
       }).fn;
-      const { deadLetterQueue } = pipeline.addLagoSync(lagoSync, source, lagoTimeout, env.lago.maxConcurrency);
+      const { queue, deadLetterQueue } = pipeline.addLagoSync(lagoSync, source, lagoTimeout, env.lago.maxConcurrency);
       lagoSync.addEnvironment('LAGO_DLQ_URL', deadLetterQueue.queueUrl);
-      // Events Lago will never take are set aside with their reason (shared/billing/dead-letter.ts).
-      allow(lagoSync, ['sqs:SendMessage'], [deadLetterQueue.queueArn]);
+      lagoSync.addEnvironment('LAGO_QUEUE_URL', queue.queueUrl);
+      // Events Lago will never take are set aside with their reason (shared/billing/dead-letter.ts);
+      // while the Lago key is missing, events are sent back to their own queue to wait
+      // (functions/lago-sync/wait-for-key.ts).
+      allow(lagoSync, ['sqs:SendMessage'], [deadLetterQueue.queueArn, queue.queueArn]);
       const lagoKey = routerConfig.lago.apiKey;
       allow(
         lagoSync,

@@ -22,6 +22,8 @@ const envSchema = z.object({
   ADMIN_KEY_SECRET_ARN: z.string().startsWith('arn:aws:secretsmanager:').optional(),
   /** A JSON secret of provider keys (`{"OPENAI_API_KEY": ...}`) that `env:` references also read. */
   PROVIDER_SECRETS_ARN: z.string().startsWith('arn:aws:secretsmanager:').optional(),
+  /** The metrics' `service` dimension, one per environment (set by the stack). */
+  METRICS_SERVICE: z.string().min(1).optional(),
 });
 
 export const loadRuntimeFromEnv = async (rawEnv: NodeJS.ProcessEnv): Promise<RouterRuntime> => {
@@ -53,5 +55,6 @@ export const loadRuntimeFromEnv = async (rawEnv: NodeJS.ProcessEnv): Promise<Rou
       : {}),
     adminKey,
     logger,
+    ...(env.METRICS_SERVICE ? { metricsService: env.METRICS_SERVICE } : {}),
   });
 };

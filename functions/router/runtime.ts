@@ -10,7 +10,7 @@ import { createKeysStore, type KeysStore } from '#shared/keys/keys-store.ts';
 import { createLimitsStore, type LimitsStore } from '#shared/limits/limits-store.ts';
 import { createUsageStore, type UsageStore } from '#shared/metering/usage-store.ts';
 import { Counters } from '#shared/observability/counters.ts';
-import { METRIC_NAMESPACE } from '#shared/observability/metric-names.ts';
+import { METRIC_NAMESPACE, metricsService } from '#shared/observability/metric-names.ts';
 import { createProviderRegistry, type ProviderRegistry } from '#shared/providers/registry.ts';
 import type { ModelTarget } from '#shared/providers/types.ts';
 import { CircuitBreakers } from '#shared/resilience/circuit-breaker.ts';
@@ -67,6 +67,8 @@ export interface RuntimeOptions {
   scorer?: ComplexityScorer;
   /** Where a relative model path starts (the working directory when absent, as in Lambda). */
   modelBaseDir?: string;
+  /** The `service` dimension of the metrics (one per environment in AWS); `inference-router` when absent. */
+  metricsService?: string;
 }
 
 /**
@@ -124,7 +126,7 @@ export const createRuntime = async (options: RuntimeOptions): Promise<RouterRunt
     metrics:
       config.observability.metrics === 'on' ||
       (config.observability.metrics === 'auto' && options.env.AWS_LAMBDA_FUNCTION_NAME !== undefined)
-        ? new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'inference-router' })
+        ? new Metrics({ namespace: METRIC_NAMESPACE, serviceName: options.metricsService ?? metricsService() })
         : undefined,
     priceVersion: createHash('sha256')
       .update(JSON.stringify(config.models.map((model) => [model.id, model.pricing])))

@@ -17,7 +17,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC_NAMESPACE, METRICS } from '../../shared/observability/metric-names.ts';
+import { METRIC_NAMESPACE, METRICS, metricsService } from '../../shared/observability/metric-names.ts';
 import type { EnvConfig } from '../env-config.ts';
 
 export interface MonitoringProps {
@@ -31,7 +31,6 @@ export interface MonitoringProps {
 }
 
 /** The router's EMF metrics: Powertools adds `service` to the `model` and `provider` it is given. */
-const ROUTER_SERVICE = 'inference-router';
 /** A CloudWatch SEARCH schema must name a metric's full dimension set, or it matches nothing. */
 const BY_MODEL_SCHEMA = `{${METRIC_NAMESPACE},model,provider,service}`;
 /** CloudWatch takes at most 10 metrics in one alarm's math expression. */
@@ -51,6 +50,8 @@ export class Monitoring extends Construct {
     const stack = Stack.of(this);
     const retain = props.env.removalPolicy === 'retain';
     const alarmPrefix = `inference-router-${props.envName}-`;
+    // The router of this environment emits its metrics under this service (METRICS_SERVICE).
+    const service = metricsService(props.envName);
     // CloudWatch publishes alarm notifications itself: the topic and its key must let it, for this
     // stack's alarms only (the key policy otherwise allows the account alone, and the topic policy
     // enforcing TLS replaces SNS's default one).
@@ -135,7 +136,7 @@ export class Monitoring extends Construct {
       new Metric({
         namespace: METRIC_NAMESPACE,
         metricName: METRICS.timeToFirstToken,
-        dimensionsMap: { service: ROUTER_SERVICE, model: model.id, provider: model.provider },
+        dimensionsMap: { service, model: model.id, provider: model.provider },
         period,
         statistic: 'p99',
       });
@@ -175,7 +176,7 @@ export class Monitoring extends Construct {
         namespace: METRIC_NAMESPACE,
         metricName: METRICS.eventsNotPublished,
         // Instance counts go on a line of their own, with no model dimensions.
-        dimensionsMap: { service: ROUTER_SERVICE },
+        dimensionsMap: { service },
         period,
         statistic: 'Sum',
       }),
@@ -185,7 +186,7 @@ export class Monitoring extends Construct {
 
     const byModel = (metric: string, label: string, statistic = 'Sum') =>
       new MathExpression({
-        expression: `SEARCH('${BY_MODEL_SCHEMA} MetricName="${metric}"', '${statistic}', 300)`,
+        expression: `SEARCH('${BY_MODEL_SCHEMA} MetricName="${metric}" service="${service}"', '${statistic}', 300)`,
         period,
         label,
       });

@@ -434,7 +434,7 @@ describe.each(ENVIRONMENTS)('environment %s', (envName) => {
                 MetricName: 'TimeToFirstToken',
                 Dimensions: Match.arrayWith([
                   { Name: 'model', Value: model },
-                  { Name: 'service', Value: 'inference-router' },
+                  { Name: 'service', Value: `inference-router-${envName}` },
                 ]),
               },
             }),
