@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, normalize, resolve } from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -111,6 +111,11 @@ export class RouterStack extends Stack {
         if (complexity.onModelError !== 'heuristic') throw error;
       }
     }
+    const consoleDir = (): string => {
+      if (!existsSync(resolve(projectRoot, 'console/dist/index.html')))
+        throw new Error('console/dist is missing: run `npm ci` or `npm run build:console` before synth.');
+      return 'console/dist';
+    };
     const logRetention = retentionFor(env.logRetentionDays);
     const source = DEFAULT_EVENT_SOURCE;
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
@@ -145,6 +150,8 @@ export class RouterStack extends Stack {
       ...common,
       name: 'router',
       files: routerFiles,
+      // The console's built files (npm ci builds them: scripts/build-console.ts), served at /console.
+      dirs: [consoleDir()],
       memoryMb: env.router.memoryMb,
       timeout: Duration.seconds(env.router.timeoutSeconds),
       ...(env.router.reservedConcurrency ? { reservedConcurrency: env.router.reservedConcurrency } : {}),

@@ -49,6 +49,7 @@ const main = async (): Promise<void> => {
   const unavailable = [...server.runtime.unavailable].map(([model, reason]) => `${model} (${reason})`);
   console.log(`
 inference-router listening on ${server.url}
+  console    ${server.url}/console/   (sign in with the admin key)
   config     ${source === 'builtin' ? `built-in mock models (create ${configPath} to use real providers)` : source}
   models     ${names.join(', ')}${unavailable.length > 0 ? `\n  unavailable ${unavailable.join(', ')}` : ''}
   data       ${dataDir}

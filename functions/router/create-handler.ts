@@ -3,9 +3,11 @@ import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { RouterError } from '#shared/errors.ts';
 import { apiGatewayAdapter } from './api-gateway.ts';
+import { corsPreflight } from './handlers/cors-preflight.ts';
 import type { HttpResponse } from './http/types.ts';
 import { runAfterResponse } from './middlewares/after-response.ts';
 import { authenticate } from './middlewares/authenticate.ts';
+import { cors } from './middlewares/cors.ts';
 import { enforceLimits } from './middlewares/enforce-limits.ts';
 import { errorHandler } from './middlewares/error-handler.ts';
 import { guardInput } from './middlewares/guard-input.ts';
@@ -38,12 +40,15 @@ export const createRouterHandler = (runtime: RouterRuntime, extra: { tracing?: M
   })
     .use(extra.tracing ? [extra.tracing as MiddlewareObj<APIGatewayProxyEvent, HttpResponse, Error, RouterContext>] : [])
     .use(apiGatewayAdapter())
+    // First after the adapter, so its after/onError run last: CORS headers on every response.
+    .use(cors(runtime.config.server.cors))
     .use(requestId())
     .use(publishUsage(runtime))
     .use(logAndMeasure(runtime))
     .use(responseHeaders())
     .use(errorHandler(runtime.logger))
-    .use(matchRoute(routes))
+    // With CORS on, OPTIONS on a known path is a preflight: answered 204 before methods or keys are checked.
+    .use(matchRoute(routes, runtime.config.server.cors ? { preflight: corsPreflight } : {}))
     .use(parseBody(runtime))
     .use(authenticate(runtime))
     .use(routeModel(runtime.models, runtime.config))

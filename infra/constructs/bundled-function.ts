@@ -22,6 +22,8 @@ export interface BundledFunctionProps {
   tracing: boolean;
   /** Project files the function reads at run time (the routing model), copied to the same relative path. */
   files?: readonly string[];
+  /** Project folders the function reads at run time (the console's built files), copied whole to the same relative path. */
+  dirs?: readonly string[];
 }
 
 /**
@@ -98,6 +100,10 @@ export class BundledFunction extends Construct {
             ...(props.files ?? []).flatMap((file) => [
               `mkdir -p "${dirname(join(output, file))}"`,
               `cp "${resolve(props.projectRoot, file)}" "${join(output, file)}"`,
+            ]),
+            ...(props.dirs ?? []).flatMap((dir) => [
+              `mkdir -p "${join(output, dir)}"`,
+              `cp -R "${resolve(props.projectRoot, dir)}/." "${join(output, dir)}"`,
             ]),
           ],
         },

@@ -92,6 +92,8 @@ export const findReferenceProblems = (config: unknown): Issue[] => {
         for (const [index, model] of strings(entry.models).entries()) nameRef([section, name, 'models', index], model);
     }
   }
+  const anthropicModels = isRecord(config.anthropicModels) ? config.anthropicModels : {};
+  for (const [name, target] of Object.entries(anthropicModels)) nameRef(['anthropicModels', name], target);
   for (const [name, tenant] of Object.entries(tenants)) {
     if (isRecord(tenant) && typeof tenant.plan === 'string' && !Object.hasOwn(plans, tenant.plan)) {
       issues.push({ path: ['tenants', name, 'plan'], message: `unknown plan "${tenant.plan}"` });

@@ -13,7 +13,11 @@ export const secretRefSchema = z
   });
 
 export const providerNames = ['openai', 'anthropic', 'bedrock', 'mock'] as const;
-export const capabilityNames = ['tools', 'vision', 'json'] as const;
+/** `embeddings` marks an embeddings model: it serves /v1/embeddings and nothing else (see routing/features.ts). */
+export const capabilityNames = ['tools', 'vision', 'json', 'embeddings'] as const;
+
+/** The Bedrock model families whose InvokeModel bodies the router speaks for embeddings (inference-profile prefixes and ARNs included). */
+export const BEDROCK_EMBEDDING_MODEL = /(^|[./])(amazon\.titan-embed-text|cohere\.embed-)/;
 
 /**
  * Budgets are counted in integer micro-dollars, in JavaScript numbers and DynamoDB counters: below
@@ -61,7 +65,7 @@ export const pricingSchema = z.strictObject({
   cachedInputPerMTok: z.number().nonnegative().optional(),
 });
 
-export const modelSchema = z.strictObject({
+const modelFields = z.strictObject({
   id: modelIdSchema,
   provider: z.enum(providerNames),
   /** The provider's own model name; defaults to `id`. */
@@ -105,6 +109,22 @@ export const modelSchema = z.strictObject({
     .optional(),
 });
 
+// Embeddings need the provider's own embeddings call: caught here, at start-up, not on a request.
+export const modelSchema = modelFields.superRefine((model, ctx) => {
+  if (!model.capabilities.includes('embeddings')) return;
+  if (model.provider === 'anthropic') {
+    ctx.addIssue({ code: 'custom', path: ['capabilities'], message: 'anthropic has no embeddings API' });
+  }
+  if (model.provider === 'bedrock' && !BEDROCK_EMBEDDING_MODEL.test(model.upstreamModel ?? model.id)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['upstreamModel'],
+      message:
+        'a Bedrock embeddings model is a Titan Text Embeddings (amazon.titan-embed-text-*) or Cohere Embed (cohere.embed-*) model',
+    });
+  }
+});
+
 export const aliasSchema = z.strictObject({
   strategy: z.enum(['complexity', 'cheapest', 'fastest', 'fixed']),
   /** Candidate models; all models when omitted. */
@@ -131,10 +151,46 @@ export const tierSchema = z.strictObject({
   maxScore: z.number().min(0).max(1).optional(),
 });
 
+/** An origin as browsers send it: scheme, host and port if not the default; lower case, no path or trailing slash. */
+const isOrigin = (value: string): boolean => {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+};
+
+/** Browser access (CORS). Credentials (cookies) are never allowed: keys travel in headers. */
+export const corsSchema = z.strictObject({
+  /** Exact origins (`https://app.example.com`, `http://localhost:5173`), or `"*"` for any origin. */
+  origins: z
+    .array(
+      z.string().refine((value) => value === '*' || isOrigin(value), {
+        message: 'must be "*" or an origin such as https://app.example.com (lower case, no path, no trailing slash)',
+      }),
+    )
+    .min(1),
+  /** Request headers a browser may send; absent: the ones its preflight asks for (the origin is already allowed). */
+  headers: z.array(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a header name')).optional(),
+  /** How long a browser may cache a preflight answer (Chromium caps this at 7200). */
+  maxAgeSeconds: z.number().int().nonnegative().max(86_400).default(7_200),
+});
+export type CorsConfig = z.output<typeof corsSchema>;
+
 export const configSchema = z
   .strictObject({
     models: z.array(modelSchema).min(1, 'define at least one model'),
     aliases: z.record(modelIdSchema, aliasSchema).default({ auto: { strategy: 'complexity' } }),
+    /**
+     * For the Anthropic Messages API: model names the router does not know (the ids Anthropic's
+     * SDKs and tools hardcode) -> a configured model or alias. A key ending in `*` matches by
+     * prefix (`claude-*`), the longest prefix first; configured names are never remapped.
+     */
+    anthropicModels: z
+      .record(z.string().regex(/^(\*|[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}\*?)$/), modelIdSchema, {
+        error: (issue) => (issue.code === 'invalid_key' ? 'a key is a model name, optionally ending in *' : undefined),
+      })
+      .default({}),
     /** From the cheapest tier to the strongest. */
     tiers: z
       .array(tierSchema)
@@ -168,6 +224,8 @@ export const configSchema = z
           .default(4 * 1024 * 1024),
         /** A revoked key stops working within this many seconds. */
         keyCacheTtlSeconds: z.number().int().nonnegative().default(10),
+        /** Browser access; absent: off (no CORS headers, and OPTIONS is a method like any other: 405). */
+        cors: corsSchema.optional(),
       })
       .default({ maxBodyBytes: 4 * 1024 * 1024, keyCacheTtlSeconds: 10 }),
     routing: routingSchema,

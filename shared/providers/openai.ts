@@ -2,6 +2,8 @@ import type { ChatRequest } from '../api/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk, OpenAIUsage, Usage } from '../api/chat-response.ts';
 import { toOpenAIUsage } from '../api/chat-response.ts';
 import { estimateUsage } from '../tokens/estimate-tokens.ts';
+import { createOpenAITextCompletions } from './openai-completions.ts';
+import { createOpenAIEmbed } from './openai-embeddings.ts';
 import type { CompletionResult, ModelTarget, Provider, ProviderCallOptions, StreamEvent } from './types.ts';
 import { readJsonBody, readSseEvents } from './upstream-body.ts';
 import { upstreamHttpError, upstreamProtocolError, upstreamStreamCutError } from './upstream-errors.ts';
@@ -61,9 +63,13 @@ export const createOpenAIProvider = (): Provider => {
   }));
   const callUpstream = (request: ChatRequest, target: ModelTarget, options: ProviderCallOptions, stream: boolean) =>
     postUpstream({ ...endpointOf(target), body: toOpenAIRequestBody(request, target, stream), stream }, target, options);
+  const { completeText, streamText } = createOpenAITextCompletions(OPENAI_DEFAULT_BASE_URL, authHeaders);
 
   return {
     name: 'openai',
+    embed: createOpenAIEmbed(OPENAI_DEFAULT_BASE_URL, authHeaders),
+    completeText,
+    streamText,
 
     async complete(request, target, options): Promise<CompletionResult> {
       const call = await callUpstream(request, target, options, false);

@@ -39,4 +39,37 @@ export interface Provider {
   readonly name: ProviderName;
   complete(request: ChatRequest, target: ModelTarget, options: ProviderCallOptions): Promise<CompletionResult>;
   stream(request: ChatRequest, target: ModelTarget, options: ProviderCallOptions): AsyncIterable<StreamEvent>;
+  /** Embeddings (`/v1/embeddings`), for providers with an embeddings API: one vector per input, in order. */
+  embed?(request: EmbeddingRequest, target: ModelTarget, options: ProviderCallOptions): Promise<EmbeddingResult>;
+  /**
+   * Legacy completions (`/v1/completions`), for upstreams that still have the endpoint. The body
+   * is the client's, guarded, and is forwarded as it is but for the model name; the answer comes
+   * back in chat shape (each choice's text as its message content, its logprobs as they were), so
+   * the output guardrails and billing treat it like any answer.
+   */
+  completeText?(body: TextCompletionBody, target: ModelTarget, options: ProviderCallOptions): Promise<CompletionResult>;
+  /** The streamed form of `completeText`: chat chunks, each text piece as `delta.content`, then the usage event. */
+  streamText?(body: TextCompletionBody, target: ModelTarget, options: ProviderCallOptions): AsyncIterable<StreamEvent>;
 }
+
+/** Cohere's `input_type` (what the vectors are for); other upstreams have no such field. */
+export type EmbeddingInputType = 'search_document' | 'search_query' | 'classification' | 'clustering';
+
+export interface EmbeddingRequest {
+  /** The texts to embed, after the input guardrails. */
+  readonly input: readonly string[];
+  /** The vectors' length, for models that can shorten them. */
+  readonly dimensions?: number | undefined;
+  readonly inputType?: EmbeddingInputType | undefined;
+  readonly user?: string | undefined;
+}
+
+export interface EmbeddingResult {
+  /** One vector per input, in the inputs' order. */
+  readonly embeddings: readonly (readonly number[])[];
+  /** Input tokens as `promptTokens` (embeddings produce no output tokens). */
+  readonly usage: Usage;
+}
+
+/** A legacy completions request body (`prompt`, `suffix`, `echo`, `logprobs`, `best_of`...). */
+export type TextCompletionBody = Readonly<Record<string, unknown>>;

@@ -1,7 +1,7 @@
 import { type ChatRequest, contentText, requestedMaxTokens } from '../api/chat-request.ts';
 import type { Language } from '../config/routing-schema.ts';
-import type { Capability } from '../config/schema.ts';
-import { estimatePromptTokens } from '../tokens/estimate-tokens.ts';
+import type { Capability, ModelConfig } from '../config/schema.ts';
+import { estimatePromptTokens, estimateTextTokens } from '../tokens/estimate-tokens.ts';
 import { COMPLEX_INTENT, CONTENT_INTENT, SIMPLE_INTENT } from './intent-lexicon.ts';
 import { detectLanguage } from './language.ts';
 
@@ -25,7 +25,32 @@ export interface RequestFeatures {
   /** Characters of the last user message, the part most routers look at. */
   lastUserChars: number;
   language: Language;
+  /** The API the request came through when it is not chat (see `withTask`); absent for chat. */
+  task?: RouterTask;
 }
+
+/** Client APIs served through the chat pipeline that routing must tell apart from chat. */
+export type RouterTask = 'embeddings' | 'completions';
+
+// A route marks the chat request it builds with its task, and routing reads the mark. The value is
+// a symbol: no JSON body can hold one, so a client cannot set it on /v1/chat/completions; it sits
+// under a string key, so it survives the guardrails' rewrites (spreads, Object.entries); and
+// JSON.stringify drops it, so it never reaches an upstream.
+const TASK_KEY = 'router_task';
+const TASK_MARKS: Readonly<Record<RouterTask, symbol>> = {
+  embeddings: Symbol('router_task: embeddings'),
+  completions: Symbol('router_task: completions'),
+};
+
+/** The chat request marked as built for `task`, for a route's `toChatRequest`. */
+export const withTask = (request: ChatRequest, task: RouterTask): ChatRequest => ({ ...request, [TASK_KEY]: TASK_MARKS[task] });
+
+/** The task a route marked the request with; undefined for chat. */
+export const taskOf = (request: ChatRequest): RouterTask | undefined => {
+  const mark = request[TASK_KEY];
+  if (mark === TASK_MARKS.embeddings) return 'embeddings';
+  return mark === TASK_MARKS.completions ? 'completions' : undefined;
+};
 
 const CODE_FENCE = /```/g;
 const FENCED_BLOCK = /```[\s\S]*?```/g;
@@ -55,8 +80,13 @@ export const extractFeatures = (request: ChatRequest): RequestFeatures => {
   }
   const format = request.response_format?.type;
   const task = taskText(lastUser);
+  const routerTask = taskOf(request);
   return {
-    promptTokens: estimatePromptTokens(request),
+    // Embedding inputs are texts, not turns: no message framing or reply priming is billed for them.
+    promptTokens:
+      routerTask === 'embeddings'
+        ? request.messages.reduce((sum, message) => sum + estimateTextTokens(contentText(message.content)), 0)
+        : estimatePromptTokens(request),
     requestedOutputTokens: requestedMaxTokens(request),
     turns,
     // Fenced blocks, plus one for unfenced code (signs counted outside the fences only).
@@ -72,6 +102,7 @@ export const extractFeatures = (request: ChatRequest): RequestFeatures => {
     wantsJson: format === 'json_object' || format === 'json_schema',
     lastUserChars: lastUser.length,
     language: detectLanguage(lastUser),
+    ...(routerTask ? { task: routerTask } : {}),
   };
 };
 
@@ -81,5 +112,42 @@ export const requiredCapabilities = (features: RequestFeatures): Capability[] =>
   if (features.hasTools) needs.push('tools');
   if (features.hasImages) needs.push('vision');
   if (features.wantsJson) needs.push('json');
+  if (features.task === 'embeddings') needs.push('embeddings');
   return needs;
 };
+
+/**
+ * Whether a model serves the request's API at all, beyond its capabilities: an embeddings model
+ * serves /v1/embeddings only, and legacy completions are forwarded to OpenAI-compatible upstreams
+ * only (the others have no such endpoint).
+ */
+export const servesTask = (model: Pick<ModelConfig, 'provider' | 'capabilities'>, features: RequestFeatures): boolean => {
+  if (features.task === 'embeddings') return true;
+  if (model.capabilities.includes('embeddings')) return false;
+  return features.task !== 'completions' || model.provider === 'openai';
+};
+
+/** Why a model asked for by name cannot serve the request's API, in words that say what to use instead. */
+export const taskRefusal = (
+  model: Pick<ModelConfig, 'id' | 'provider' | 'capabilities'>,
+  features: RequestFeatures,
+): string | undefined => {
+  if (features.task === 'embeddings') {
+    return model.capabilities.includes('embeddings')
+      ? undefined
+      : `Model '${model.id}' does not create embeddings (it does not declare the 'embeddings' capability); it serves /v1/chat/completions.`;
+  }
+  if (model.capabilities.includes('embeddings')) {
+    return `Model '${model.id}' is an embeddings model; use /v1/embeddings.`;
+  }
+  if (features.task === 'completions' && model.provider !== 'openai') {
+    return `Model '${model.id}' (${model.provider}) has no legacy completions endpoint; use /v1/chat/completions.`;
+  }
+  return undefined;
+};
+
+/** What a request needs of a model, for messages: its capabilities, and for legacy completions an OpenAI-compatible upstream. */
+export const requirementLabels = (features: RequestFeatures): string[] => [
+  ...requiredCapabilities(features),
+  ...(features.task === 'completions' ? ['an OpenAI-compatible upstream (legacy completions)'] : []),
+];

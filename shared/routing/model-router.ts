@@ -4,7 +4,14 @@ import type { AliasConfig, ModelConfig, RouterConfig } from '../config/schema.ts
 import { InvalidRequestError, NotFoundError, PermissionError, ServiceUnavailableError } from '../errors.ts';
 import { costMicros } from '../pricing/cost.ts';
 import { type ComplexityScorer, heuristicScorer } from './complexity-scorer.ts';
-import { extractFeatures, type RequestFeatures, requiredCapabilities } from './features.ts';
+import {
+  extractFeatures,
+  type RequestFeatures,
+  requiredCapabilities,
+  requirementLabels,
+  servesTask,
+  taskRefusal,
+} from './features.ts';
 import type { LatencyTracker } from './latency-tracker.ts';
 import { findRule, pickWeighted, type RuleContext, stableFraction } from './routing-rules.ts';
 import { resolveTierBounds, type TierBound, tierForScore } from './tier-bounds.ts';
@@ -99,15 +106,23 @@ export const createModelRouter = (config: RouterConfig, options: ModelRouterOpti
   const { rules } = config.routing;
   // The learned model names its version in reasons; the heuristic keeps the plain form.
   const scoreLabel = scorer.name === 'heuristic' ? 'complexity' : scorer.name;
-  const premium =
+  const isEmbeddings = (model: ModelConfig): boolean => model.capabilities.includes('embeddings');
+  const chatPremium =
     (config.routing.premiumModel ? models.get(config.routing.premiumModel) : undefined) ??
-    [...models.values()].sort(
-      (a, b) => b.pricing.outputPerMTok - a.pricing.outputPerMTok || b.pricing.inputPerMTok - a.pricing.inputPerMTok,
-    )[0] ??
+    [...models.values()]
+      .filter((model) => !isEmbeddings(model))
+      .sort((a, b) => b.pricing.outputPerMTok - a.pricing.outputPerMTok || b.pricing.inputPerMTok - a.pricing.inputPerMTok)[0] ??
     byId(config.models[0]?.id ?? '');
+  // Embeddings are measured against the dearest embeddings model: a chat model's prices say nothing about them.
+  const embeddingsPremium = [...models.values()]
+    .filter(isEmbeddings)
+    .sort((a, b) => b.pricing.inputPerMTok - a.pricing.inputPerMTok)[0];
+  const premiumFor = (features: RequestFeatures): ModelConfig =>
+    (features.task === 'embeddings' ? embeddingsPremium : undefined) ?? chatPremium;
 
   const canServe = (model: ModelConfig, features: RequestFeatures): boolean =>
     requiredCapabilities(features).every((capability) => model.capabilities.includes(capability)) &&
+    servesTask(model, features) &&
     features.promptTokens + (features.requestedOutputTokens ?? 0) <= model.contextWindow;
 
   const expectedCost = (model: ModelConfig, features: RequestFeatures): number =>
@@ -122,7 +137,7 @@ export const createModelRouter = (config: RouterConfig, options: ModelRouterOpti
 
   const noCapableModel = (features: RequestFeatures): InvalidRequestError =>
     new InvalidRequestError(
-      `No configured model can serve this request (${[`${features.promptTokens} prompt tokens`, ...requiredCapabilities(features)].join(', ')}).`,
+      `No configured model can serve this request (${[`${features.promptTokens} prompt tokens`, ...requirementLabels(features)].join(', ')}).`,
       { code: 'no_capable_model', param: 'model' },
     );
 
@@ -154,7 +169,7 @@ export const createModelRouter = (config: RouterConfig, options: ModelRouterOpti
     }
     if (allowed && candidates.some((model) => canServe(model, features))) {
       return new PermissionError(
-        `None of the models this key may use can serve this request (${[`${features.promptTokens} prompt tokens`, ...requiredCapabilities(features)].join(', ')}). Allowed: ${[...allowed].join(', ') || '(none)'}.`,
+        `None of the models this key may use can serve this request (${[`${features.promptTokens} prompt tokens`, ...requirementLabels(features)].join(', ')}). Allowed: ${[...allowed].join(', ') || '(none)'}.`,
         { code: 'no_allowed_model', param: 'model' },
       );
     }
@@ -224,6 +239,7 @@ export const createModelRouter = (config: RouterConfig, options: ModelRouterOpti
 
   const decideAlias = (name: string, alias: AliasConfig, input: RoutingInput, features: RequestFeatures): RouteDecision => {
     const pool = alias.models ? alias.models.map(byId) : [...models.values()];
+    const premium = premiumFor(features);
     const score = scorer.score(input.request, features);
     const scoredTier = tierForScore(score, aliasBounds.get(name) ?? defaultBounds);
     const defaultOrder = capable(strategyOrder(alias, pool, scoredTier, features), features, input);
@@ -276,6 +292,11 @@ export const createModelRouter = (config: RouterConfig, options: ModelRouterOpti
       const model = models.get(request.model);
       if (!model) throw unknownModelError(request.model, names);
       const features = extractFeatures(request);
+      const premium = premiumFor(features);
+      // A model of another API (an embeddings model asked to chat, or the reverse) is the client's
+      // mistake, told before any permission or availability question.
+      const refusal = taskRefusal(model, features);
+      if (refusal !== undefined) throw new InvalidRequestError(refusal, { code: 'model_not_supported', param: 'model' });
       // A concrete model bypasses scoring and rules; only its configured fallbacks follow it.
       if (input.allowed && !input.allowed.has(model.id)) throw nothingToServe([model], features, input);
       const fallbacks = capable(model.fallbacks.map(byId), features, input).filter((fallback) => fallback.id !== model.id);

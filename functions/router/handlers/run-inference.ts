@@ -8,7 +8,7 @@ import type { ModelConfig } from '#shared/config/schema.ts';
 import { InternalError } from '#shared/errors.ts';
 import { createOutputGuard } from '#shared/guardrails/output-guard.ts';
 import { costMicros } from '#shared/pricing/cost.ts';
-import type { CompletionResult, ModelTarget, Provider, StreamEvent } from '#shared/providers/types.ts';
+import type { CompletionResult, ModelTarget, Provider, ProviderCallOptions, StreamEvent } from '#shared/providers/types.ts';
 import { upstreamProtocolError } from '#shared/providers/upstream-errors.ts';
 import { type FallbackResult, runWithFallback } from '#shared/resilience/run-with-fallback.ts';
 import { boundUsage } from '#shared/tokens/bound-usage.ts';
@@ -38,7 +38,7 @@ const costs = (context: HandlerContext, target: ModelTarget, usage: Usage) => ({
 });
 
 /** Costs of what the upstream reported, after bounding it to what the request could use (logged when it was not). */
-const upstreamCosts = (context: HandlerContext, target: ModelTarget, reported: Usage) => {
+export const upstreamCosts = (context: HandlerContext, target: ModelTarget, reported: Usage) => {
   const { chat } = prepare(context);
   const { usage, adjusted } = boundUsage(reported, chat, target.config);
   if (adjusted.length > 0) {
@@ -66,7 +66,7 @@ export const prepare = ({ state }: HandlerContext) => {
  * Runs `call` along the decision's chain with retries, fallbacks and circuit breakers, and
  * records what happened (attempts, the serving model, its time to first byte) in the state.
  */
-const callModels = async <T>(
+export const callModels = async <T>(
   context: HandlerContext,
   signal: AbortSignal,
   call: (provider: Provider, target: ModelTarget, signal: AbortSignal) => Promise<T>,
@@ -107,12 +107,29 @@ const outputGuard = ({ state }: HandlerContext) => {
   });
 };
 
+/** How an attempt asks a provider for an answer: its chat call, unless the client API has its own (legacy completions). */
+export type CompleteCall = (
+  provider: Provider,
+  chat: ChatRequest,
+  target: ModelTarget,
+  options: ProviderCallOptions,
+) => Promise<CompletionResult>;
+export type StreamCall = (
+  provider: Provider,
+  chat: ChatRequest,
+  target: ModelTarget,
+  options: ProviderCallOptions,
+) => AsyncIterable<StreamEvent>;
+
 /** Calls the routed model (with fallbacks) for a complete answer and records usage and cost. */
-export const completeChat = async (context: HandlerContext): Promise<CompletionResult> => {
+export const completeChat = async (
+  context: HandlerContext,
+  complete: CompleteCall = (provider, ...call) => provider.complete(...call),
+): Promise<CompletionResult> => {
   const { state, signal } = context;
   const { chat } = prepare(context);
   const { result, target, provider } = await callModels(context, signal, (provider, target, attemptSignal) =>
-    provider.complete(chat, target, { signal: attemptSignal, requestId: state.requestId }),
+    complete(provider, chat, target, { signal: attemptSignal, requestId: state.requestId }),
   );
   const billed = upstreamCosts(context, target, result.usage);
   state.outcome = { modelId: target.config.id, provider: provider.name, stream: false, ...billed };
@@ -137,7 +154,11 @@ export interface ChatStream {
  * Opens the routed model's stream: retries and fallbacks are possible until the first event, and
  * only then does a 200 go out. The hooks record usage and cost as the encoder meets them.
  */
-export const openChatStream = async (context: HandlerContext, chat: ChatRequest): Promise<ChatStream> => {
+export const openChatStream = async (
+  context: HandlerContext,
+  chat: ChatRequest,
+  open: StreamCall = (provider, ...call) => provider.stream(...call),
+): Promise<ChatStream> => {
   const { state } = context;
   // The client's disconnect must cancel the upstream call too, not only stop our writes.
   const clientGone = new AbortController();
@@ -145,7 +166,7 @@ export const openChatStream = async (context: HandlerContext, chat: ChatRequest)
     context,
     AbortSignal.any([context.signal, clientGone.signal]),
     async (provider, target, attemptSignal) => {
-      const events = provider.stream(chat, target, { signal: attemptSignal, requestId: state.requestId })[Symbol.asyncIterator]();
+      const events = open(provider, chat, target, { signal: attemptSignal, requestId: state.requestId })[Symbol.asyncIterator]();
       const first: IteratorResult<StreamEvent> = await events.next();
       if (first.done) throw upstreamProtocolError(provider.name, target.config.id, 'the stream ended before its first event');
       return { events, first: first.value };

@@ -12,7 +12,7 @@ import type { HttpRequest } from './types.ts';
 
 /** The endpoint a request matched (the route table's entry, with its handler, is in route-spec.ts). */
 export interface Endpoint {
-  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
+  method: 'GET' | 'POST' | 'DELETE' | 'PATCH' | 'OPTIONS';
   /** `/admin/keys/{id}` style; `{name}` segments become path params. */
   path: string;
   auth: 'none' | 'key' | 'admin';

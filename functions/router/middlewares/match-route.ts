@@ -18,8 +18,16 @@ const compile = (spec: RouteSpec): CompiledRoute => {
   return { spec, pattern: new RegExp(`^${source}$`), params };
 };
 
+export interface MatchRouteOptions {
+  /**
+   * Serves `OPTIONS` on every known path, given the path's methods (the CORS preflight, when CORS
+   * is on); absent, OPTIONS is a method like any other (405).
+   */
+  preflight?: (methods: readonly string[]) => RouteSpec['handle'];
+}
+
 /** Finds the endpoint for method + path; 404 for unknown paths, 405 (with `allow`) for wrong methods. */
-export const matchRoute = (routes: readonly RouteSpec[]): RouterMiddleware => {
+export const matchRoute = (routes: readonly RouteSpec[], options: MatchRouteOptions = {}): RouterMiddleware => {
   const compiled = routes.map(compile);
   return {
     before: (request) => {
@@ -29,9 +37,11 @@ export const matchRoute = (routes: readonly RouteSpec[]): RouterMiddleware => {
       // One trailing slash is tolerated everywhere (and never becomes part of a parameter).
       const path = state.http.path.length > 1 ? state.http.path.replace(/\/$/, '') : state.http.path;
       const allowed: string[] = [];
+      let known: string | undefined;
       for (const route of compiled) {
         const match = route.pattern.exec(path);
         if (!match) continue;
+        known ??= route.spec.path;
         if (route.spec.method !== method) {
           allowed.push(route.spec.method);
           continue;
@@ -45,6 +55,12 @@ export const matchRoute = (routes: readonly RouteSpec[]): RouterMiddleware => {
             throw new InvalidRequestError(`The path ${path} has a malformed %-escape.`, { code: 'invalid_path' });
           }
         });
+        return;
+      }
+      // A preflight comes without a key and before the real method: it is served here, as a route of its own.
+      if (known !== undefined && method === 'OPTIONS' && options.preflight) {
+        const preflight: RouteSpec = { method: 'OPTIONS', path: known, auth: 'none', handle: options.preflight(allowed) };
+        state.route = request.context.route = preflight;
         return;
       }
       if (allowed.length > 0) throw new MethodNotAllowedError(state.http.method, path, allowed);

@@ -44,6 +44,8 @@ export class RecentStats {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([model, summaries]) => {
         const latencies = summaries.map((summary) => summary.latencyMs).sort((a, b) => a - b);
+        // Only streams have a first token apart from the whole answer: null when none streamed.
+        const firstTokens = summaries.flatMap((summary) => summary.timeToFirstTokenMs ?? []).sort((a, b) => a - b);
         return {
           model,
           requests: summaries.length,
@@ -53,6 +55,8 @@ export class RecentStats {
           completionTokens: summaries.reduce((total, summary) => total + (summary.completionTokens ?? 0), 0),
           costUsd: microsToUsd(summaries.reduce((total, summary) => total + (summary.costMicros ?? 0), 0)),
           latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
+          timeToFirstTokenMs:
+            firstTokens.length === 0 ? null : { p50: percentile(firstTokens, 50), p99: percentile(firstTokens, 99) },
         };
       });
     const statuses: Record<string, number> = {};

@@ -4,6 +4,7 @@ import type { ModelConfig } from '../../config/schema.ts';
 import type { CompletionResult, ModelTarget, Provider, ProviderCallOptions, StreamEvent } from '../types.ts';
 import { startUpstreamDeadline, type UpstreamDeadline } from '../upstream-deadline.ts';
 import { upstreamProtocolError } from '../upstream-errors.ts';
+import { createBedrockEmbed, type InvokeJson } from './bedrock-embeddings.ts';
 import { fromBedrockError, PROVIDER } from './bedrock-errors.ts';
 import { toConverseInput } from './converse-request.ts';
 import { fromConverseOutput } from './converse-response.ts';
@@ -108,8 +109,37 @@ export const createBedrockProvider = (options: BedrockProviderOptions = {}): Pro
     return { sdk, client };
   };
 
+  /** InvokeModel with a JSON body (embeddings), with the model's timeouts and the request's signal. */
+  const invokeJson: InvokeJson = async (target, callOptions, body) => {
+    const { sdk, client } = await clientFor(target.config);
+    const call = startCall(target, callOptions, secrets, false);
+    let text: string;
+    try {
+      const output = await client.send(
+        new sdk.InvokeModelCommand({
+          modelId: target.config.upstreamModel ?? target.config.id,
+          contentType: 'application/json',
+          accept: 'application/json',
+          body: new TextEncoder().encode(JSON.stringify(body)),
+        }),
+        { abortSignal: call.signal },
+      );
+      text = new TextDecoder().decode(output.body);
+    } catch (error) {
+      throw call.failure(error, false);
+    } finally {
+      call.close();
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw upstreamProtocolError(PROVIDER, target.config.id, 'the body is not JSON');
+    }
+  };
+
   return {
     name: 'bedrock',
+    embed: createBedrockEmbed(invokeJson),
 
     async complete(request, target, callOptions): Promise<CompletionResult> {
       const input = toConverseInput(request, target);

@@ -118,3 +118,45 @@ describe('configSchema', () => {
     ]);
   });
 });
+
+describe('the embeddings capability', () => {
+  test.each([
+    { provider: 'openai', upstreamModel: 'text-embedding-3-small', valid: true },
+    { provider: 'mock', upstreamModel: undefined, valid: true },
+    { provider: 'bedrock', upstreamModel: 'amazon.titan-embed-text-v2:0', valid: true },
+    { provider: 'bedrock', upstreamModel: 'cohere.embed-multilingual-v3', valid: true },
+    { provider: 'bedrock', upstreamModel: 'us.cohere.embed-v4:0', valid: true },
+    {
+      provider: 'bedrock',
+      upstreamModel: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v1',
+      valid: true,
+    },
+    { provider: 'bedrock', upstreamModel: 'anthropic.claude-sonnet-4-5', valid: false },
+    { provider: 'anthropic', upstreamModel: 'claude-sonnet-4-5', valid: false },
+  ])('$provider $upstreamModel may be an embeddings model: $valid', ({ provider, upstreamModel, valid }) => {
+    // Act
+    const result = modelSchema.safeParse({ id: 'embed', provider, upstreamModel, capabilities: ['embeddings'] });
+
+    // Assess
+    expect(result.success).toBe(valid);
+  });
+
+  test('a Bedrock model that is not an embeddings model says which families are', () => {
+    // Act
+    const result = modelSchema.safeParse({
+      id: 'x',
+      provider: 'bedrock',
+      upstreamModel: 'meta.llama3',
+      capabilities: ['embeddings'],
+    });
+
+    // Assess
+    expect(result.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ['upstreamModel'],
+        message:
+          'a Bedrock embeddings model is a Titan Text Embeddings (amazon.titan-embed-text-*) or Cohere Embed (cohere.embed-*) model',
+      }),
+    ]);
+  });
+});

@@ -132,8 +132,13 @@ describe('createMockProvider', () => {
     const choice = result.completion.choices[0];
     expect(choice?.finish_reason).toBe('tool_calls');
     expect(choice?.message.content).toBeNull();
+    // The arguments follow the tool's schema; the first free-form string gets the prompt.
     expect(choice?.message.tool_calls).toEqual([
-      { id: 'call_mock_2', type: 'function', function: { name: 'get_weather', arguments: '{"query":"Hello there"}' } },
+      {
+        id: expect.stringMatching(/^call_mock_[0-9a-f]{8}$/),
+        type: 'function',
+        function: { name: 'get_weather', arguments: '{"city":"Hello there"}' },
+      },
     ]);
   });
 
@@ -267,14 +272,14 @@ describe('createMockProvider', () => {
     const completed = await provider.complete(chat, target, options());
     const events = await collect(provider.stream(chat, target, options()));
 
-    // Assess
+    // Assess: the call's header, then its arguments in pieces that concatenate to the completion's.
+    const id = completed.completion.choices[0]?.message.tool_calls?.[0]?.id;
     expect(chunksOf(events).map((chunk) => [chunk.choices[0]?.delta, chunk.choices[0]?.finish_reason])).toEqual([
       [{ role: 'assistant', content: '' }, null],
-      [
-        { tool_calls: [{ index: 0, id: 'call_mock_2', type: 'function', function: { name: 'get_weather', arguments: '' } }] },
-        null,
-      ],
-      [{ tool_calls: [{ index: 0, function: { arguments: '{"query":"Hello there"}' } }] }, null],
+      [{ tool_calls: [{ index: 0, id, type: 'function', function: { name: 'get_weather', arguments: '' } }] }, null],
+      [{ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }, null],
+      [{ tool_calls: [{ index: 0, function: { arguments: '"Hello ' } }] }, null],
+      [{ tool_calls: [{ index: 0, function: { arguments: 'there"}' } }] }, null],
       [{}, 'tool_calls'],
     ]);
     expect(usagesOf(events)).toEqual([completed.usage]);

@@ -1,6 +1,18 @@
 import { describe, expect, test } from 'vitest';
 import { chatRequestSchema } from '#shared/api/chat-request.ts';
-import { extractFeatures, type RequestFeatures, requiredCapabilities } from '#shared/routing/features.ts';
+import { guardrailPolicySchema } from '#shared/config/guardrails-schema.ts';
+import type { ModelConfig } from '#shared/config/schema.ts';
+import { compilePolicy } from '#shared/guardrails/compiled-policy.ts';
+import { guardInput } from '#shared/guardrails/input-guard.ts';
+import {
+  extractFeatures,
+  type RequestFeatures,
+  requiredCapabilities,
+  servesTask,
+  taskOf,
+  taskRefusal,
+  withTask,
+} from '#shared/routing/features.ts';
 
 const features = (fields: Record<string, unknown>) => extractFeatures(chatRequestSchema.parse({ model: 'auto', ...fields }));
 
@@ -259,5 +271,93 @@ describe('requiredCapabilities', () => {
   ])('a request needing $name requires $expected', ({ fields, expected }) => {
     // Assess
     expect(requiredCapabilities({ ...base, ...fields })).toEqual(expected);
+  });
+});
+
+describe('tasks: requests of other APIs served through the chat pipeline', () => {
+  const embedding = (...inputs: string[]) =>
+    withTask(chatRequestSchema.parse({ model: 'embed', messages: inputs.map((content) => user(content)) }), 'embeddings');
+
+  test('a route marks its request and routing reads the mark; chat requests have none', () => {
+    // Act
+    const marked = embedding('hello');
+    const plain = chatRequestSchema.parse({ model: 'auto', messages: [user('hello')] });
+
+    // Assess
+    expect(taskOf(marked)).toBe('embeddings');
+    expect(extractFeatures(marked).task).toBe('embeddings');
+    expect(taskOf(plain)).toBeUndefined();
+    expect(extractFeatures(plain)).not.toHaveProperty('task');
+  });
+
+  test('a client cannot set the mark in a JSON body, and the mark never reaches an upstream', () => {
+    // Act
+    const forged = chatRequestSchema.parse({ model: 'auto', messages: [user('hi')], router_task: 'embeddings' });
+
+    // Assess
+    expect(taskOf(forged)).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(embedding('hello')))).not.toHaveProperty('router_task');
+  });
+
+  test('the mark survives the input guardrails rewriting the request', () => {
+    // Prepare
+    const policy = guardrailPolicySchema.parse({ input: { pii: { email: 'redact' } } });
+    const request = embedding('write to jane@example.com');
+
+    // Act
+    const { chat } = guardInput(
+      request,
+      { features: { promptTokens: 10 }, model: { id: 'embed', contextWindow: 8_000 } },
+      policy,
+      compilePolicy(policy),
+    );
+
+    // Assess
+    expect(chat).not.toBe(request);
+    expect(chat.messages[0]?.content).toBe('write to [EMAIL_1]');
+    expect(taskOf(chat)).toBe('embeddings');
+  });
+
+  test('embedding inputs are counted as texts, without the framing of chat turns', () => {
+    // Act
+    const inputs = extractFeatures(embedding('Where is Paris?', 'Where is Paris?'));
+    const turns = extractFeatures(chatRequestSchema.parse({ model: 'auto', messages: [user('Where is Paris?')] }));
+
+    // Assess: 3 + 4 + 4 for one chat turn (see above); 4 tokens per input.
+    expect(turns.promptTokens).toBe(11);
+    expect(inputs.promptTokens).toBe(8);
+    expect(requiredCapabilities(inputs)).toEqual(['embeddings']);
+  });
+
+  type Model = Pick<ModelConfig, 'id' | 'provider' | 'capabilities'>;
+  const EMBED: Model = { id: 'embed', provider: 'openai', capabilities: ['embeddings'] };
+  const CHAT_OPENAI: Model = { id: 'gpt', provider: 'openai', capabilities: ['tools'] };
+  const CHAT_MOCK: Model = { id: 'mock', provider: 'mock', capabilities: [] };
+  const plain = features({ messages: [user('hi')] });
+  const task = (name?: 'embeddings' | 'completions'): RequestFeatures => ({ ...plain, ...(name ? { task: name } : {}) });
+
+  test.each([
+    { model: EMBED, task: 'embeddings', serves: true, refusal: undefined },
+    { model: CHAT_OPENAI, task: 'embeddings', serves: false, refusal: /does not create embeddings/ },
+    { model: EMBED, task: undefined, serves: false, refusal: /is an embeddings model; use \/v1\/embeddings/ },
+    { model: EMBED, task: 'completions', serves: false, refusal: /is an embeddings model/ },
+    { model: CHAT_OPENAI, task: 'completions', serves: true, refusal: undefined },
+    {
+      model: CHAT_MOCK,
+      task: 'completions',
+      serves: false,
+      refusal: /\(mock\) has no legacy completions endpoint; use \/v1\/chat\/completions/,
+    },
+    { model: CHAT_MOCK, task: undefined, serves: true, refusal: undefined },
+  ] as const)('$model.id for $task: serves $serves', ({ model, task: name, serves, refusal }) => {
+    // Act
+    const features = task(name);
+
+    // Assess: embeddings are required as a capability, the rest here.
+    expect(servesTask(model, features) && requiredCapabilities(features).every((need) => model.capabilities.includes(need))).toBe(
+      serves,
+    );
+    if (refusal === undefined) expect(taskRefusal(model, features)).toBeUndefined();
+    else expect(taskRefusal(model, features)).toMatch(refusal);
   });
 });

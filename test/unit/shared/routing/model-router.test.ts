@@ -2,6 +2,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { type ChatRequest, chatRequestSchema } from '#shared/api/chat-request.ts';
 import { parseConfig } from '#shared/config/load-config.ts';
 import { RouterError } from '#shared/errors.ts';
+import { type RouterTask, withTask } from '#shared/routing/features.ts';
 import { LatencyTracker } from '#shared/routing/latency-tracker.ts';
 import { createModelRouter, type ModelRouter, type RouteDecision, type RoutingInput } from '#shared/routing/model-router.ts';
 
@@ -705,5 +706,91 @@ describe('createModelRouter', () => {
       // Assess
       expect(decision.premium.id).toBe('b');
     });
+  });
+});
+
+describe('tasks: embeddings and legacy completions', () => {
+  /** The three chat models, an OpenAI-compatible chat model, and two embeddings models (the mock one cheapest of all). */
+  const models = () =>
+    routerWith({
+      models: [
+        ...MODELS,
+        { id: 'gpt', provider: 'openai', tier: 'standard', pricing: { inputPerMTok: 2, outputPerMTok: 8 } },
+        { id: 'embed', provider: 'openai', capabilities: ['embeddings'], pricing: { inputPerMTok: 0.02, outputPerMTok: 0 } },
+        { id: 'embed-mock', provider: 'mock', capabilities: ['embeddings'], pricing: { inputPerMTok: 0.01, outputPerMTok: 0 } },
+      ],
+      aliases: { ...DEFAULT_ALIASES, chatty: { strategy: 'cheapest', models: ['small', 'medium'] } },
+    });
+  const marked = (task: RouterTask, fields: Record<string, unknown> = {}) =>
+    withTask(chat({ max_completion_tokens: task === 'embeddings' ? undefined : 100, ...fields }), task);
+
+  test.each(['auto', 'cheapest'])('%s serves embeddings by embeddings models only, chat by chat models only', (alias) => {
+    // Act
+    const embeddings = models().decide({ request: marked('embeddings', { model: alias }) });
+    const chatted = models().decide(request({ model: alias }));
+
+    // Assess
+    expect(chainOf(embeddings).sort()).toEqual(['embed', 'embed-mock']);
+    expect(chainOf(chatted)).not.toContain('embed');
+    expect(chainOf(chatted)).not.toContain('embed-mock');
+  });
+
+  test('legacy completions are served by OpenAI-compatible chat models only', () => {
+    // Act
+    const decision = models().decide({ request: marked('completions', { model: 'cheapest' }) });
+
+    // Assess
+    expect(chainOf(decision)).toEqual(['gpt']);
+  });
+
+  test('an alias with no model for the task is a 400 naming what is needed', () => {
+    // Act
+    const embeddings = errorOf(models(), marked('embeddings', { model: 'chatty' }));
+    const completions = errorOf(models(), marked('completions', { model: 'chatty' }));
+
+    // Assess
+    expect(embeddings).toMatchObject({ statusCode: 400, code: 'no_capable_model' });
+    expect(embeddings.message).toMatch(/prompt tokens, embeddings\)\.$/);
+    expect(completions.message).toMatch(/prompt tokens, an OpenAI-compatible upstream \(legacy completions\)\)\.$/);
+  });
+
+  test.each([
+    { task: 'embeddings', model: 'gpt', message: /^Model 'gpt' does not create embeddings/ },
+    { task: undefined, model: 'embed', message: /^Model 'embed' is an embeddings model; use \/v1\/embeddings\.$/ },
+    { task: 'completions', model: 'small', message: /^Model 'small' \(mock\) has no legacy completions endpoint/ },
+  ] as const)('a $model asked for by name for $task is a 400 model_not_supported', ({ task, model, message }) => {
+    // Act
+    const error = errorOf(models(), task ? marked(task, { model }) : chat({ model }));
+
+    // Assess
+    expect(error).toMatchObject({ statusCode: 400, code: 'model_not_supported', param: 'model' });
+    expect(error.message).toMatch(message);
+  });
+
+  test('savings are measured against the dearest model of the same kind: embeddings against embeddings', () => {
+    // Act
+    const embeddings = models().decide({ request: marked('embeddings', { model: 'embed-mock' }) });
+    const chatted = models().decide(request({ model: 'small' }));
+
+    // Assess
+    expect(embeddings.premium.id).toBe('embed');
+    expect(chatted.premium.id).toBe('large');
+  });
+
+  test("a model's fallbacks that cannot serve the task are left out", () => {
+    // Prepare
+    const withFallbacks = routerWith({
+      models: [
+        { id: 'embed', provider: 'openai', capabilities: ['embeddings'], fallbacks: ['small', 'embed-2'] },
+        { id: 'embed-2', provider: 'mock', capabilities: ['embeddings'] },
+        ...MODELS,
+      ],
+    });
+
+    // Act
+    const decision = withFallbacks.decide({ request: marked('embeddings', { model: 'embed' }) });
+
+    // Assess
+    expect(chainOf(decision)).toEqual(['embed', 'embed-2']);
   });
 });

@@ -129,6 +129,44 @@ describe('matchRoute', () => {
     expect(answer?.statusCode).toBeLessThan(500);
   });
 
+  test('with a preflight, OPTIONS on a known path becomes a keyless route served with the path’s methods', async () => {
+    // Prepare
+    const seen: Array<readonly string[]> = [];
+    const preflight = (methods: readonly string[]) => {
+      seen.push(methods);
+      return handle;
+    };
+    const { request, state } = fakeRequest(httpRequest({ method: 'OPTIONS', path: '/admin/keys/key_abc' }));
+
+    // Act
+    await runBefore(matchRoute(table, { preflight }), request);
+
+    // Assess
+    expect(state.route).toMatchObject({ method: 'OPTIONS', path: '/admin/keys/{id}', auth: 'none' });
+    expect(request.context.route?.handle).toBe(handle);
+    expect(seen).toEqual([['GET', 'DELETE']]);
+  });
+
+  test('with a preflight, OPTIONS on an unknown path is still a 404', async () => {
+    // Prepare
+    const { request } = fakeRequest(httpRequest({ method: 'OPTIONS', path: '/nope' }));
+
+    // Act
+    const error = await routerErrorOf(() => runBefore(matchRoute(table, { preflight: () => handle }), request));
+
+    // Assess
+    expect(error.statusCode).toBe(404);
+  });
+
+  test('without a preflight (CORS off), OPTIONS is a 405 like any other method', async () => {
+    // Act
+    const error = await routerErrorOf(() => match('OPTIONS', '/v1/models'));
+
+    // Assess
+    expect(error.statusCode).toBe(405);
+    expect(error.headers).toEqual({ allow: 'GET' });
+  });
+
   // Regression: the greedy `(.+)` also swallows the trailing slash that `/?$` allows everywhere else, so
   // `/v1/models/gpt-4o/` looks up the model 'gpt-4o/' (a 404) while `/admin/keys/key_abc/` works.
   test('a trailing slash after a greedy parameter is not part of the parameter', async () => {
