@@ -237,7 +237,7 @@ export class RouterStack extends Stack {
       functions.LagoSync = lagoSync;
     }
 
-    const httpApi = new RouterApi(this, 'Http', { envName, router, env, logRetention });
+    const httpApi = new RouterApi(this, 'Http', { envName, router, env, logRetention, cors: routerConfig.server.cors });
     const { api } = httpApi;
     const monitoring = new Monitoring(this, 'Monitoring', {
       envName,

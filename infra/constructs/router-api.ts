@@ -16,6 +16,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import type { CorsConfig } from '../../shared/config/schema.ts';
 import type { EnvConfig } from '../env-config.ts';
 
 /**
@@ -135,11 +136,40 @@ export const COUNTED_RULES: Readonly<Record<string, readonly string[]>> = {
 
 const RATE_LIMITED_BODY = 'rate_limited';
 
+/** What a browser page may read of API Gateway's own errors: the back-off and the id to quote. */
+const GATEWAY_EXPOSED_HEADERS = 'retry-after, x-amzn-requestid';
+
+/**
+ * The origin API Gateway's and WAF's own errors are readable from, as written into the template:
+ * `'*'`, the one configured origin, or, with several, the request's `Origin` echoed (a gateway
+ * response cannot pick from a list; those bodies hold only the error and the request id, and
+ * credentials are never allowed). Undefined: CORS is off. `static` says whether it is a literal.
+ */
+export const gatewayAllowedOrigin = (cors: CorsConfig | undefined): { value: string; static: boolean } | undefined => {
+  if (!cors) return undefined;
+  if (cors.origins.includes('*')) return { value: '*', static: true };
+  if (cors.origins.length === 1) return { value: cors.origins[0] as string, static: true };
+  return { value: 'method.request.header.origin', static: false };
+};
+
+/** Gateway response headers (values as API Gateway wants them: literals in single quotes). */
+export const gatewayCorsHeaders = (cors: CorsConfig | undefined): Record<string, string> => {
+  const origin = gatewayAllowedOrigin(cors);
+  if (!origin) return {};
+  return {
+    'access-control-allow-origin': origin.static ? `'${origin.value}'` : origin.value,
+    'access-control-expose-headers': `'${GATEWAY_EXPOSED_HEADERS}'`,
+    ...(origin.value === '*' ? {} : { vary: "'Origin'" }),
+  };
+};
+
 export interface RouterApiProps {
   envName: string;
   router: IFunction;
   env: EnvConfig;
   logRetention: RetentionDays;
+  /** The router config's `server.cors`: the same origins on API Gateway's and WAF's own errors. */
+  cors?: CorsConfig;
 }
 
 /**
@@ -184,11 +214,14 @@ export class RouterApi extends Construct {
     });
     this.api.root.addMethod('ANY', integration);
     this.api.root.addProxy({ defaultIntegration: integration, anyMethod: true });
+    // Preflights (OPTIONS) go to the router like any method: it answers them from the same config.
+    const corsHeaders = gatewayCorsHeaders(props.cors);
     for (const error of GATEWAY_ERRORS) {
+      const headers = { ...error.headers, ...corsHeaders };
       this.api.addGatewayResponse(error.id, {
         type: error.type,
         templates: { 'application/json': openAIErrorTemplate(error.message, error.errorType, error.code) },
-        ...(error.headers ? { responseHeaders: error.headers } : {}),
+        ...(Object.keys(headers).length > 0 ? { responseHeaders: headers } : {}),
       });
     }
 
@@ -216,6 +249,13 @@ export class RouterApi extends Construct {
         },
         visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
       });
+      const wafOrigin = gatewayAllowedOrigin(props.cors);
+      const wafCorsHeaders = wafOrigin?.static
+        ? [
+            { name: 'access-control-allow-origin', value: wafOrigin.value },
+            { name: 'access-control-expose-headers', value: GATEWAY_EXPOSED_HEADERS },
+          ]
+        : [];
       const acl = new CfnWebACL(this, 'WebAcl', {
         scope: 'REGIONAL',
         defaultAction: { allow: {} },
@@ -246,7 +286,8 @@ export class RouterApi extends Construct {
                 customResponse: {
                   responseCode: 429,
                   customResponseBodyKey: RATE_LIMITED_BODY,
-                  responseHeaders: [{ name: 'retry-after', value: '60' }],
+                  // WAF's headers are literals: with several origins its 429 stays unreadable to pages.
+                  responseHeaders: [{ name: 'retry-after', value: '60' }, ...wafCorsHeaders],
                 },
               },
             },

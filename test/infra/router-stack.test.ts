@@ -555,6 +555,71 @@ describe('prod differs from dev', () => {
   });
 });
 
+describe("browser pages can read API Gateway's and WAF's own errors when the config allows their origin", () => {
+  const gatewayHeaders = (template: Template): Array<Record<string, string>> =>
+    (
+      Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')) as Array<{
+        Properties: { ResponseParameters?: Record<string, string> };
+      }>
+    ).map((response) => response.Properties.ResponseParameters ?? {});
+  const rateRuleHeaders = (template: Template): Array<{ Name: string; Value: string }> => {
+    const acl = Object.values(template.findResources('AWS::WAFv2::WebACL'))[0] as {
+      Properties: {
+        Rules: Array<{
+          Name: string;
+          Action?: { Block?: { CustomResponse?: { ResponseHeaders?: Array<{ Name: string; Value: string }> } } };
+        }>;
+      };
+    };
+    return (
+      acl.Properties.Rules.find((rule) => rule.Name === 'RateLimitPerIp')?.Action?.Block?.CustomResponse?.ResponseHeaders ?? []
+    );
+  };
+
+  test('with one origin every gateway error and the WAF 429 name it and expose retry-after', () => {
+    // Act
+    const headers = gatewayHeaders(of(OPTIONS));
+    const waf = rateRuleHeaders(of(OPTIONS));
+
+    // Assess
+    expect(headers).toHaveLength(7);
+    for (const response of headers)
+      expect(response).toMatchObject({
+        'gatewayresponse.header.access-control-allow-origin': "'https://app.example.com'",
+        'gatewayresponse.header.access-control-expose-headers': "'retry-after, x-amzn-requestid'",
+        'gatewayresponse.header.vary': "'Origin'",
+      });
+    expect(headers.find((response) => 'gatewayresponse.header.retry-after' in response)).toBeDefined();
+    expect(waf).toEqual(
+      expect.arrayContaining([
+        { Name: 'retry-after', Value: '60' },
+        { Name: 'access-control-allow-origin', Value: 'https://app.example.com' },
+      ]),
+    );
+  });
+
+  test("with several origins gateway errors echo the request's Origin; WAF's literal headers name none", () => {
+    // Act
+    const { template } = synthesize('prod', {
+      overrides: { routerConfig: 'test/fixtures/infra/cors-origins-config.json', lago: { enabled: false, maxConcurrency: 5 } },
+      bundle: false,
+    });
+
+    // Assess
+    for (const response of gatewayHeaders(template))
+      expect(response['gatewayresponse.header.access-control-allow-origin']).toBe('method.request.header.origin');
+    expect(rateRuleHeaders(template).map((header) => header.Name)).toEqual(['retry-after']);
+  });
+
+  test('without server.cors no gateway error carries a CORS header', () => {
+    // Act
+    const headers = gatewayHeaders(of('prod'));
+
+    // Assess
+    for (const response of headers) expect(Object.keys(response).filter((name) => name.includes('access-control'))).toEqual([]);
+  });
+});
+
 describe('WAF lets prompts with pasted code and logs through', () => {
   test('the managed body rules that match code, paths, URLs and logs count instead of blocking', () => {
     // Prepare
