@@ -24,4 +24,6 @@ export interface RouteSpec extends Endpoint {
    * Messages API); OpenAI's error JSON when absent. Status and headers stay the router's.
    */
   errorBody?: (error: OpenAIErrorBody, statusCode: number) => unknown;
+  /** Another header carrying the request id, where the route's SDK reads its own (Anthropic's: `request-id`). */
+  requestIdHeader?: string;
 }

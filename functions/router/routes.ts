@@ -73,6 +73,7 @@ export const routes: readonly RouteSpec[] = [
     toChatRequest: anthropicMessagesToChat,
     handle: anthropicMessages,
     errorBody: toAnthropicErrorBody,
+    requestIdHeader: 'request-id',
   },
   // No chat request: counting is not inference, so nothing is routed, guarded or reserved.
   {
@@ -82,6 +83,7 @@ export const routes: readonly RouteSpec[] = [
     body: anthropicCountTokensRequestSchema,
     handle: countTokens,
     errorBody: toAnthropicErrorBody,
+    requestIdHeader: 'request-id',
   },
   {
     method: 'POST',

@@ -79,6 +79,7 @@ describe.each([
     expect(message.usage.output_tokens).toBeGreaterThan(0);
     expect(response.headers.get('x-router-model')).toBe(model);
     expect(response.headers.get('x-request-id')).toBeTruthy();
+    expect(message._request_id).toBe(response.headers.get('x-request-id'));
   });
 
   test('messages.stream gets Anthropic events token by token, usage in message_delta', async () => {
@@ -436,6 +437,7 @@ describe('messages.countTokens', () => {
     // Assess
     expect(unknown).toBeInstanceOf(NotFoundError);
     expect(unauthenticated).toBeInstanceOf(AuthenticationError);
+    expect((unauthenticated as APIError).requestID).toMatch(/\S/);
     expect((unauthenticated as APIError).error).toEqual({
       type: 'error',
       error: { type: 'authentication_error', message: 'Invalid API key.', code: 'invalid_api_key' },
