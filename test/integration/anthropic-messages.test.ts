@@ -61,7 +61,11 @@ describe.each([
 ])('the Anthropic SDK through $model', ({ model, expected }) => {
   test('messages.create gets a message with usage', async () => {
     // Act
-    const { data: message, response } = await client()
+    const {
+      data: message,
+      response,
+      request_id,
+    } = await client()
       .messages.create({ model, max_tokens: 256, messages: [{ role: 'user', content: 'Say hi' }] })
       .withResponse();
 
@@ -79,7 +83,7 @@ describe.each([
     expect(message.usage.output_tokens).toBeGreaterThan(0);
     expect(response.headers.get('x-router-model')).toBe(model);
     expect(response.headers.get('x-request-id')).toBeTruthy();
-    expect(message._request_id).toBe(response.headers.get('x-request-id'));
+    expect(request_id).toBe(response.headers.get('x-request-id'));
   });
 
   test('messages.stream gets Anthropic events token by token, usage in message_delta', async () => {
