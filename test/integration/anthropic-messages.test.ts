@@ -531,12 +531,17 @@ describe('errors in Anthropic shape', () => {
     // Act
     const stream = client().messages.stream({ model: 'claude-fake', max_tokens: 50, messages: [{ role: 'user', content: 'x' }] });
     const error = await stream.finalMessage().catch((caught: unknown) => caught);
+    const { response } = await stream.withResponse();
 
     // Assess
     expect(error).toBeInstanceOf(APIError);
     expect((error as APIError).error).toMatchObject({
       type: 'error',
-      error: { type: 'overloaded_error', message: expect.stringContaining('overloaded'), code: 'upstream_unavailable' },
+      error: {
+        type: 'overloaded_error',
+        message: expect.stringContaining(`(request id ${response.headers.get('request-id')})`),
+        code: 'upstream_unavailable',
+      },
     });
   });
 

@@ -274,6 +274,10 @@ describe('upstream failures', () => {
     expect(JSON.parse(last.replace(/^data: /, ''))).toMatchObject({
       error: { code: 'upstream_stream_cut', type: 'upstream_error' },
     });
+    // The headers went out before the failure: the event itself names the request to look up.
+    const requestId = response.headers.get('x-request-id');
+    expect(requestId).toBeTruthy();
+    expect(JSON.parse(last.replace(/^data: /, '')).error.message).toContain(`(request id ${requestId})`);
   });
 
   test('the openai SDK raises an error for a cut stream instead of returning a truncated answer', async () => {

@@ -189,6 +189,7 @@ export const openChatStream = async (
     first,
     rest,
     hooks: {
+      requestId: state.requestId,
       onUsage: (usage) => {
         Object.assign(outcome, upstreamCosts(context, target, usage));
       },

@@ -143,8 +143,8 @@ export const anthropicStreamFormat = (options: AnthropicStreamOptions): StreamFo
       }),
       frame('message_stop', {}),
     ],
-    error: (error) => {
-      const { statusCode, body } = toOpenAIError(error);
+    error: (error, requestId) => {
+      const { statusCode, body } = toOpenAIError(error, requestId);
       return [frame('error', { error: toAnthropicErrorBody(body, statusCode).error })];
     },
   };

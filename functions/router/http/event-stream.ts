@@ -17,6 +17,8 @@ export interface StreamHooks {
   onError: (error: unknown, streamedText: string) => void;
   /** Called when the client goes away before the end, with the text the upstream produced so far. */
   onClientClose: (streamedText: string) => void;
+  /** The request's id, named in a failure's error event (the headers are long gone by then). */
+  requestId?: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface StreamFormat {
    * with the API's error event and no end marker, and clients see an error, never a truncated
    * answer passed off as complete.
    */
-  error(error: unknown): string[];
+  error(error: unknown, requestId?: string): string[];
 }
 
 /**
@@ -73,7 +75,7 @@ export const eventStream = (
       if (clientClosed) return;
       completed = true;
       hooks.onError(error, text);
-      yield* format.error(error);
+      yield* format.error(error, hooks.requestId);
     } finally {
       await rest.return?.();
     }

@@ -198,9 +198,9 @@ export const responsesStreamFormat = (request: ResponsesRequest, meta: Responses
       frames.push(event(finish.status === 'completed' ? 'response.completed' : 'response.incomplete', { response }));
       return frames;
     },
-    error: (error) => {
+    error: (error, requestId) => {
       const frames = start();
-      const { message, code, type, param } = toOpenAIError(error).body.error;
+      const { message, code, type, param } = toOpenAIError(error, requestId).body.error;
       if (open) open.item.status = 'incomplete';
       // `error` is what the SDKs raise; `response.failed` closes the response for readers of the raw stream.
       frames.push(

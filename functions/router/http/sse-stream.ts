@@ -33,7 +33,7 @@ export const openAIChatFormat = (includeUsage: boolean): StreamFormat => ({
         ]
       : [],
   end: () => ['data: [DONE]\n\n'],
-  error: (error) => [frame(toOpenAIError(error).body)],
+  error: (error, requestId) => [frame(toOpenAIError(error, requestId).body)],
 });
 
 /** Provider events as OpenAI's SSE (see eventStream for hang-ups and cuts). */

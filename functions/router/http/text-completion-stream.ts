@@ -26,5 +26,5 @@ export const textCompletionFormat = (includeUsage: boolean): StreamFormat => ({
         ]
       : [],
   end: () => ['data: [DONE]\n\n'],
-  error: (error) => [frame(toOpenAIError(error).body)],
+  error: (error, requestId) => [frame(toOpenAIError(error, requestId).body)],
 });
