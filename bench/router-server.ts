@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { lambdaContext, toApiGatewayEvent } from '#local/api-gateway-event.ts';
 import { installAwsLambdaShim, LocalResponseStream, type StreamingHandler } from '#local/awslambda-shim.ts';
+import type { RequestLine } from '#local/server.ts';
 import { serve } from './ipc.ts';
 
 // The router under test, in its own process. Two modes (BENCH_ROUTER_MODE):
@@ -13,12 +15,13 @@ import { serve } from './ipc.ts';
 //   process, EventBridge the sink process. A minimal HTTP front stands in for API Gateway and the
 //   Lambda runtime, with the local server's own pieces: the API Gateway event
 //   (local/api-gateway-event.ts) and the response stream (local/awslambda-shim.ts).
-// - `local-server`: `npm start`'s stack (startLocalServer) with DynamoDB in the dynalite process.
-//   It also runs the local EventBridge bus and the metering consumer in this process, which in
-//   AWS are other services and another Lambda: shown for comparison only.
+// - `local-server`: `npm start`'s stack (startLocalServer): the router, the local EventBridge bus
+//   and the metering consumer in this process, which in AWS are other services and another Lambda.
+//   With BENCH_LOCAL_DATA_DIR, as `npm start` runs it (the peer comparison): DynamoDB embedded and
+//   persisted in that directory. Without it, DynamoDB is the dynalite process (DYNAMODB_ENDPOINT).
 //
-// The tables are created by the dynalite process. Nothing else is imported in `lambda` mode, so
-// the process holds what a Lambda instance holds (plus the HTTP front).
+// In `lambda` mode the tables are created by the dynalite process, and nothing else is imported,
+// so the process holds what a Lambda instance holds (plus the HTTP front).
 
 const LAMBDA_TIMEOUT_MS = 5 * 60 * 1000;
 
@@ -87,15 +90,26 @@ const startLocalServerMode = async (): Promise<Router> => {
     process.exit(1);
   });
   const { startLocalServer } = await import('#local/server.ts');
+  // With BENCH_LOCAL_DATA_DIR, as `npm start` runs: DynamoDB embedded in this process and
+  // persisted under that directory (local/main.ts: DATA_DIR/dynamodb), its default log level (WARN)
+  // and its request line on stdout (discarded by the benchmark, written all the same).
+  const dataDir = process.env.BENCH_LOCAL_DATA_DIR;
+  let served = 0;
   const server = await startLocalServer({
     config: JSON.parse(readFileSync(configPath, 'utf8')),
-    dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
+    ...(dataDir ? { dynamoPath: join(dataDir, 'dynamodb') } : { dynamoEndpoint: process.env.DYNAMODB_ENDPOINT }),
     adminKey: process.env.ADMIN_KEY,
-    logLevel: 'INFO',
+    logLevel: dataDir ? 'WARN' : 'INFO',
+    onRequest: (line: RequestLine) => {
+      served += 1;
+      if (!dataDir) return;
+      const extra = [line.model, line.usage].filter(Boolean).join('  ');
+      console.log(`${line.method.padEnd(6)} ${line.path.padEnd(24)} ${line.status}  ${String(line.ms).padStart(7)} ms  ${extra}`);
+    },
   });
   return {
     url: server.url,
-    stats: () => ({ archivedEvents: server.bus.archive.length, clientsGone }),
+    stats: () => ({ archivedEvents: server.bus.archive.length, requests: served, clientsGone, rss: process.memoryUsage().rss }),
     idle: () => server.idle(),
   };
 };

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -499,7 +499,6 @@ results.clientCosts = costs;
 // --- Under load: autocannon -----------------------------------------------------------------------
 
 const measured: Array<Child<unknown>> = [upstream, dynalite, sink, router, proxy];
-const sampleCpu = async (): Promise<CpuSample[]> => Promise.all(measured.map((child) => child.cpu()));
 
 /** CPU time the whole machine spent busy (all processes, kernel included), microseconds, from /proc/stat. */
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -520,9 +519,21 @@ interface LoadRow {
   calls: ReturnType<typeof perRequest>;
 }
 
-const loadRun = async (scenario: string, target: Target, connections: number, warmup = WARMUP): Promise<LoadRow> => {
+/**
+ * One autocannon run: `processes` are the ones whose CPU is read (the load generator is added last),
+ * `server` the one asked to finish its after-response work before and after.
+ */
+const loadRun = async (
+  scenario: string,
+  target: Target,
+  connections: number,
+  warmup = WARMUP,
+  processes: Array<Child<unknown>> = measured,
+  server: Child<unknown> = router,
+): Promise<LoadRow> => {
+  const sampleCpu = async (): Promise<CpuSample[]> => Promise.all(processes.map((child) => child.cpu()));
   if (warmup > 0) await loader.call<LoadResult>('load', { target, connections, durationSec: warmup });
-  await (measured[3] as Child<unknown>).call('idle');
+  await server.call('idle');
   await sleep(200);
   const before = await counts();
   const cpuBefore = await sampleCpu();
@@ -533,7 +544,7 @@ const loadRun = async (scenario: string, target: Target, connections: number, wa
   const busyAfter = machineBusyMicros();
   const cpuAfter = await sampleCpu();
   // Requests cut off by the end of the run still finish their after-response work: wait for it.
-  await (measured[3] as Child<unknown>).call('idle');
+  await server.call('idle');
   await sleep(100);
   const calls = perRequest(before, await counts(), result.requests);
   const cores = [
@@ -676,42 +687,218 @@ note(
 );
 results.memory = { atStartMb: routerAtStart.rssBytes / MB, samples: rss };
 
-// --- For comparison: npm start's stack ------------------------------------------------------------
+// --- Peer: the Portkey gateway, and npm start's stack ---------------------------------------------
 
-section(`For comparison: \`npm start\`'s stack (startLocalServer), full path, ${maxConnections} connections`);
+// The Lambda router's process is done; the peer comparison runs `npm start`'s stack as `npm start`
+// runs it (router, local EventBridge bus and metering consumer in one process, DynamoDB persisted on
+// disk, default log level and metrics) against the Portkey AI gateway, an open-source proxy with no
+// keys, limits, metering or persistence, forwarding to the same upstream.
 await router.stop();
-const localServer = await startChild<{ url: string }>('local server', './router-server.ts', { env: routerEnv('local-server') });
-stderrOf.push(localServer);
-measured[3] = localServer;
-const localRow = await loadRun(
-  'npm start stack, full path',
-  { ...routerFull, url: `${localServer.info.url}/v1/chat/completions` },
-  maxConnections,
+section(`Peer: the Portkey AI gateway and \`npm start\`'s stack (data persisted, limits on, usage metered)`);
+const portkey = await startChild<{ url: string }>('Portkey gateway', './portkey-gateway.ts', {
+  args: ['--port=0', '--headless'],
+});
+const localDataDir = join(CACHE_DIR, 'npm-start-data');
+await rm(localDataDir, { recursive: true, force: true });
+const localConfigPath = join(CACHE_DIR, 'bench-npm-start-config.json');
+// The router's config without the `observability` override: `npm start`'s defaults (no EMF metrics).
+await writeFile(
+  localConfigPath,
+  JSON.stringify({ ...JSON.parse(readFileSync(configPath, 'utf8')), observability: undefined }, null, 2),
 );
-const localMem = await localServer.cpu();
-const localStats = await localServer.call<{ archivedEvents: number }>('stats');
+const localServer = await startChild<{ url: string; dataDir: string }>('npm start stack', './router-server.ts', {
+  env: {
+    BENCH_ROUTER_MODE: 'local-server',
+    ROUTER_CONFIG: localConfigPath,
+    BENCH_UPSTREAM_KEY: UPSTREAM_KEY,
+    BENCH_LOCAL_DATA_DIR: localDataDir,
+    ADMIN_KEY,
+    AWS_REGION: 'us-east-1',
+  },
+  execArgv: ['--expose-gc'],
+});
+stderrOf.push(portkey, localServer);
+const localKey = await createKey(localServer.info.url, {
+  tenant: 'bench',
+  name: 'full-path',
+  limits: { rpm: 10_000_000, tpm: 10_000_000_000 },
+});
+const localOffKey = await createKey(localServer.info.url, { tenant: 'bench', name: 'limits-off' });
+const localAtStart = await localServer.cpu();
+const localTarget: Target = {
+  name: 'npm start stack, full path',
+  url: `${localServer.info.url}/v1/chat/completions`,
+  headers: { authorization: `Bearer ${localKey}`, 'content-type': 'application/json' },
+  body: jsonBody,
+};
+// Portkey's own headers pick the provider and its base URL (its default list of trusted custom hosts
+// includes 127.0.0.1); the upstream key goes through as the client's bearer token.
+const portkeyTarget: Target = {
+  name: 'Portkey gateway (proxy only)',
+  url: `${portkey.info.url}/v1/chat/completions`,
+  headers: { ...direct.headers, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstream.info.url },
+  body: jsonBody,
+};
+
+// The minimal proxy and a key without limits show where the stack's overhead goes: one more
+// process in the path, the router's own work, and the admission's conditional write.
+const localOffTarget: Target = {
+  ...localTarget,
+  name: 'npm start stack, limits off (reference)',
+  headers: { ...localTarget.headers, authorization: `Bearer ${localOffKey}` },
+};
+const peerSequential = await loader.call<SequentialResult[]>('sequential', {
+  targets: [direct, proxyTarget, portkeyTarget, localOffTarget, localTarget],
+  requests: SEQUENTIAL,
+  warmup: 200,
+  stream: false,
+  gapMs: GAP_MS,
+});
+const [peerDirect, , peerPortkey, , peerLocal] = peerSequential as [
+  SequentialResult,
+  SequentialResult,
+  SequentialResult,
+  SequentialResult,
+  SequentialResult,
+];
+console.log(`Unloaded: one request at a time, ${GAP_MS} ms apart, interleaved (sequential client)`);
+console.log('');
 console.log(
   table(
-    ['scenario', 'req/s', 'p50', 'p99', 'router process cores', 'dynalite cores', 'RSS MB', 'AWS calls per request'],
+    ['JSON, ms', 'p50', 'p90', 'p99', 'mean', 'vs direct p50', 'vs direct p99', 'vs direct mean'],
+    peerSequential.map((result) => [
+      result.name,
+      fmt(result.total.p50, 3),
+      fmt(result.total.p90, 3),
+      fmt(result.total.p99, 3),
+      fmt(result.total.mean, 3),
+      result === peerDirect ? '-' : fmt(result.total.p50 - peerDirect.total.p50, 3),
+      result === peerDirect ? '-' : fmt(result.total.p99 - peerDirect.total.p99, 3),
+      result === peerDirect ? '-' : fmt(result.total.mean - peerDirect.total.mean, 3),
+    ]),
+  ),
+);
+
+// Two rounds, the two interleaved, so that a drift of the machine weighs on both alike.
+const peerProcesses: Array<Child<unknown>> = [upstream, portkey, localServer];
+const peerRows: LoadRow[] = [];
+for (let round = 0; round < 2; round++) {
+  peerRows.push(await loadRun(portkeyTarget.name, portkeyTarget, maxConnections, WARMUP, peerProcesses, portkey));
+  peerRows.push(await loadRun(localTarget.name, localTarget, maxConnections, WARMUP, peerProcesses, localServer));
+}
+const peerRps = (name: string): number => {
+  const rows = peerRows.filter((row) => row.scenario === name);
+  return rows.reduce((sum, row) => sum + row.result.requests, 0) / rows.reduce((sum, row) => sum + row.result.durationSec, 0);
+};
+const portkeyRps = peerRps(portkeyTarget.name);
+const localRps = peerRps(localTarget.name);
+console.log('');
+console.log(`Under load: autocannon, ${maxConnections} connections, ${DURATION}s per run after ${WARMUP}s warm-up, two rounds`);
+console.log('');
+console.log(
+  table(
     [
-      [
-        localRow.scenario,
-        fmtInt(localRow.result.rps),
-        fmt(localRow.result.latency.p50, 0),
-        fmt(localRow.result.latency.p99, 0),
-        fmt(localRow.cores[3], 2),
-        fmt(localRow.cores[1], 2),
-        fmt(localMem.rssBytes / MB, 1),
-        describeCalls(localRow.calls).replace(/; PutEvents.*$/, '; events to the in-process bus'),
-      ],
+      'scenario',
+      'req/s',
+      'p50',
+      'p90',
+      'p99',
+      'errors',
+      'upstream cores',
+      'Portkey cores',
+      'npm start cores',
+      'autocannon cores',
+      'rest of the machine',
+      'CPU ms/request (server)',
     ],
+    peerRows.map((row) => {
+      const serverCores = row.scenario === portkeyTarget.name ? (row.cores[1] ?? 0) : (row.cores[2] ?? 0);
+      return [
+        row.scenario,
+        fmtInt(row.result.rps),
+        fmt(row.result.latency.p50, 0),
+        fmt(row.result.latency.p90, 0),
+        fmt(row.result.latency.p99, 0),
+        String(row.result.errors + row.result.non2xx + row.result.timeouts),
+        ...row.cores.map((value) => fmt(value, 2)),
+        fmt(row.otherCores, 2),
+        fmt((serverCores * 1000) / row.result.rps, 2),
+      ];
+    }),
   ),
 );
 note(
-  `The local server also runs the local EventBridge bus and the metering consumer in its process (the usage-table writes); in AWS those are other services. Its bus keeps every event in memory (the archive, ${fmtInt(localStats.archivedEvents)} events now), so its RSS grows with traffic by design.`,
+  `Mean of the two rounds: Portkey ${fmtInt(portkeyRps)} req/s, npm start's stack ${fmtInt(localRps)} req/s (${fmt(localRps / portkeyRps, 2)}x). npm start cores: the whole process, all threads (the router, the local bus and metering consumer, and the embedded DynamoDB's thread).`,
 );
-results.localServer = { ...localRow, rssMb: localMem.rssBytes / MB };
-await localServer.stop();
+
+// Memory of npm start's stack under sustained load: the archive of its local bus is bounded.
+interface PeerMemory {
+  after: string;
+  rssMb: number;
+  heapAfterGcMb: number;
+  archivedEvents: number;
+  rps?: number;
+}
+const localMemory = async (after: string, rps?: number): Promise<PeerMemory> => {
+  const sample = await localServer.cpu();
+  const collected = await localServer.call<{ heapUsedBytes: number }>('gc');
+  const stats = await localServer.call<{ archivedEvents: number }>('stats');
+  return {
+    after,
+    rssMb: sample.rssBytes / MB,
+    heapAfterGcMb: collected.heapUsedBytes / MB,
+    archivedEvents: stats.archivedEvents,
+    ...(rps === undefined ? {} : { rps }),
+  };
+};
+const localRss: PeerMemory[] = [await localMemory('the runs above')];
+for (let i = 1; i <= REPEATS; i++) {
+  const row = await loadRun(localTarget.name, localTarget, maxConnections, 0, peerProcesses, localServer);
+  localRss.push(await localMemory(`repeat ${i}`, row.result.rps));
+}
+const servedByLocal = await localServer.call<{ requests: number }>('stats');
+console.log('');
+console.log(`npm start's stack: memory over ${REPEATS} more runs at ${maxConnections} connections`);
+console.log('');
+console.log(
+  table(
+    ['after', 'RSS MB', 'heap after a full GC, MB', 'events in the bus archive', 'req/s of the run'],
+    [
+      ['start (key created, no load yet)', fmt(localAtStart.rssBytes / MB, 1), '-', '-', '-'],
+      ...localRss.map((entry) => [
+        entry.after,
+        fmt(entry.rssMb, 1),
+        fmt(entry.heapAfterGcMb, 1),
+        fmtInt(entry.archivedEvents),
+        entry.rps === undefined ? '-' : fmtInt(entry.rps),
+      ]),
+    ],
+  ),
+);
+const localFirstRss = localRss[0]?.rssMb ?? Number.NaN;
+const localGrowth = (Math.max(...localRss.map((entry) => entry.rssMb)) - localFirstRss) / localFirstRss;
+const dataBytes = Number(execFileSync('du', ['-sb', localDataDir], { encoding: 'utf8' }).split('\t')[0]);
+note(
+  `Growth from the first to the highest sample: ${fmt(localGrowth * 100, 1)}%. The archive keeps the latest 10,000 events. ${fmtInt(servedByLocal.requests)} requests served; their limits and usage are on disk in ${fmt(dataBytes / MB, 1)} MB (LevelDB, ${localDataDir}).`,
+);
+note(
+  "Portkey: `@portkey-ai/gateway`'s own entry point (build/start-server.js --headless) in its own process, made to listen on 127.0.0.1 only and refused any connection but loopback (bench/portkey-gateway.ts); requests name the provider (`x-portkey-provider: openai`) and the fake upstream (`x-portkey-custom-host`). Its streaming answers fail on this Node version (TypeError: immutable, Portkey issue #1389), so the comparison is JSON only.",
+);
+const peerOverhead = {
+  portkeyP50: peerPortkey.total.p50 - peerDirect.total.p50,
+  localP50: peerLocal.total.p50 - peerDirect.total.p50,
+};
+results.peer = {
+  sequential: peerSequential,
+  load: peerRows,
+  portkeyRps,
+  localRps,
+  overhead: peerOverhead,
+  memory: { atStartMb: localAtStart.rssBytes / MB, samples: localRss, growth: localGrowth },
+  dataBytes,
+};
+await Promise.all([localServer.stop(), portkey.stop()]);
+await rm(localDataDir, { recursive: true, force: true });
 
 // --- Targets ---------------------------------------------------------------------------------------
 
@@ -789,6 +976,17 @@ check(
 );
 check('router RSS after load', '< 150 MB', lastRss, 150, 'MB', false, 1);
 check(`router RSS growth across ${REPEATS} repeated runs`, '< 10%', growth * 100, 10, '%', false, 1);
+check(
+  `npm start stack req/s / Portkey req/s, ${maxConnections} connections (persisted, limits on, metered; same run)`,
+  '>= 0.5x',
+  localRps / portkeyRps,
+  0.5,
+  'x',
+  true,
+  2,
+);
+check('npm start stack overhead p50, unloaded, full path (vs direct)', '<= 1.5 ms', peerOverhead.localP50, 1.5, 'ms', false, 3);
+check(`npm start stack RSS growth across ${REPEATS} more runs`, '< 10%', localGrowth * 100, 10, '%', false, 1);
 
 section('Targets (2 cores, load generator included)');
 console.log(

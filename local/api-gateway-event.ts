@@ -4,23 +4,37 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 
 // Builds the events and context API Gateway (REST, proxy integration) and Lambda would pass.
 
+/**
+ * A path the WHATWG URL parser returns unchanged (no query, fragment, dot segment, escape or leading
+ * `//`): the usual `/v1/chat/completions`, taken as is instead of parsing a URL for every request.
+ */
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9_\-/]*$/;
+
+const NO_QUERY = { pathname: '', searchParams: [] as Iterable<[string, string]> };
+
 export const toApiGatewayEvent = (request: IncomingMessage, body: Buffer): APIGatewayProxyEvent => {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  const raw = request.url ?? '/';
+  const url = PLAIN_PATH.test(raw) ? { ...NO_QUERY, pathname: raw } : new URL(raw, 'http://localhost');
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
     const name = request.rawHeaders[i] ?? '';
     const value = request.rawHeaders[i + 1] ?? '';
     headers[name] = value;
-    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+    const values = multiValueHeaders[name];
+    if (values) values.push(value);
+    else multiValueHeaders[name] = [value];
   }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
+  let hasQuery = false;
   for (const [name, value] of url.searchParams) {
+    hasQuery = true;
     query[name] = value;
-    multiQuery[name] = [...(multiQuery[name] ?? []), value];
+    const values = multiQuery[name];
+    if (values) values.push(value);
+    else multiQuery[name] = [value];
   }
-  const hasQuery = Object.keys(query).length > 0;
   const method = request.method ?? 'GET';
   const sourceIp = request.socket.remoteAddress ?? '127.0.0.1';
   return {

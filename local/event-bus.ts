@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventBridgeEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { matchesPattern } from '#local/event-pattern.ts';
-import { type UsageRule, usageRules } from '#shared/events/event-rules.ts';
+import { AwsServiceError } from '#shared/aws/aws-json-client.ts';
+import { usageRules } from '#shared/events/event-rules.ts';
+import type { EventsApi } from '#shared/events/eventbridge-client.ts';
 
 // A local stand-in for EventBridge and SQS, speaking their wire protocols (AWS JSON) so the real
 // SDK clients talk to it. PutEvents is matched against the same rule definitions the CDK stack
@@ -42,6 +44,8 @@ export interface LocalEventBusOptions {
   maxReceiveCount?: number;
   /** EventBridge target retries before the target's dead-letter queue. */
   targetAttempts?: number;
+  /** How many of the latest events the archive keeps (10,000 by default). */
+  archiveLimit?: number;
   onError?: (message: string, error: unknown) => void;
 }
 
@@ -49,7 +53,16 @@ export interface LocalEventBus {
   endpoint: string;
   queues: Map<string, LocalQueue>;
   queueUrl(name: string): string;
-  /** Events received by PutEvents, in order (the archive). */
+  /**
+   * PutEvents for a client in this process (the router): the same handling as over HTTP, without
+   * the request (its serialization, signature and socket both ways).
+   */
+  events: EventsApi;
+  /**
+   * Events received by PutEvents, in order (the archive): the latest `archiveLimit` only. An
+   * EventBridge archive keeps events on disk for its retention period; the local one is for
+   * replaying and inspecting what just happened, and must not grow with traffic.
+   */
   archive: Array<EventBridgeEvent<string, unknown>>;
   /** Delivers an archived or hand-made event again, as an archive replay does. */
   replay(event: EventBridgeEvent<string, unknown>): void;
@@ -77,6 +90,9 @@ export const startLocalEventBus = async (options: LocalEventBusOptions): Promise
   const visibilityTimeoutMs = options.visibilityTimeoutMs ?? 5_000;
   const maxReceiveCount = options.maxReceiveCount ?? 5;
   const targetAttempts = options.targetAttempts ?? 3;
+  const archiveLimit = options.archiveLimit ?? 10_000;
+  // The rules' patterns, built once for this source (the same definitions the CDK stack deploys).
+  const rules = usageRules.map((rule) => ({ id: rule.id, pattern: rule.pattern(options.source) }));
   const report = options.onError ?? (() => undefined);
   const queues = new Map<string, LocalQueue>();
   const archive: Array<EventBridgeEvent<string, unknown>> = [];
@@ -167,9 +183,7 @@ export const startLocalEventBus = async (options: LocalEventBusOptions): Promise
   };
 
   const deliver = (event: EventBridgeEvent<string, unknown>): void => {
-    const matching = usageRules.filter((rule: UsageRule) =>
-      matchesPattern(rule.pattern(options.source), event as unknown as Record<string, unknown>),
-    );
+    const matching = rules.filter((rule) => matchesPattern(rule.pattern, event as unknown as Record<string, unknown>));
     for (const rule of matching) {
       if (rule.id === 'lago-sync' && options.lagoSync) enqueue('lago-sync', JSON.stringify(event));
       if (rule.id === 'metering' && options.metering) {
@@ -200,6 +214,70 @@ export const startLocalEventBus = async (options: LocalEventBusOptions): Promise
     }
   };
 
+  // EventBridge answers PutEvents first and delivers to the targets after: so does this bus, on the
+  // next turn of the event loop (counted as in flight, so `idle()` waits for it).
+  const deliverSoon = (event: EventBridgeEvent<string, unknown>): void => {
+    inFlight += 1;
+    setImmediate(() => {
+      inFlight -= 1;
+      deliver(event);
+    });
+  };
+
+  const putEvents = (body: Record<string, unknown>): { status: number; payload: Record<string, unknown> } => {
+    const entries = Array.isArray(body.Entries) ? (body.Entries as Array<Record<string, unknown>>) : [];
+    if (entries.length === 0 || entries.length > 10)
+      return { status: 400, payload: { __type: 'ValidationException', message: 'Entries must hold 1 to 10 items' } };
+    const results = entries.map((entry) => {
+      if (entriesToFail > 0) {
+        entriesToFail -= 1;
+        return { ErrorCode: injectedError, ErrorMessage: 'injected failure' };
+      }
+      let detail: unknown;
+      try {
+        detail = JSON.parse(String(entry.Detail));
+      } catch {
+        return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is not valid JSON' };
+      }
+      const time =
+        entry.Time === undefined ? new Date() : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : String(entry.Time));
+      const event: EventBridgeEvent<string, unknown> = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': String(entry.DetailType),
+        source: String(entry.Source),
+        account: ACCOUNT,
+        time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        region: REGION,
+        resources: [],
+        detail,
+      };
+      archive.push(event);
+      // Oldest first out; V8 shifts an array's start in place, so this stays O(1) per event.
+      while (archive.length > archiveLimit) archive.shift();
+      deliverSoon(event);
+      return { EventId: event.id };
+    });
+    return {
+      status: 200,
+      payload: { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results },
+    };
+  };
+
+  const events: EventsApi = {
+    putEvents: async (input) => {
+      // A closed bus refuses, as its closed port does over HTTP.
+      if (closed)
+        throw Object.assign(new Error(`connect ECONNREFUSED ${endpoint} (the local event bus is closed)`), {
+          code: 'ECONNREFUSED',
+        });
+      const { status, payload } = putEvents(input as unknown as Record<string, unknown>);
+      if (status !== 200) throw new AwsServiceError(String(payload.__type), String(payload.message), status);
+      return payload as Awaited<ReturnType<EventsApi['putEvents']>>;
+    },
+    destroy: () => undefined,
+  };
+
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const target = String(request.headers['x-amz-target'] ?? '');
     const body = await readJson(request);
@@ -208,46 +286,8 @@ export const startLocalEventBus = async (options: LocalEventBusOptions): Promise
       response.end(JSON.stringify(payload));
     };
     if (target === 'AWSEvents.PutEvents') {
-      const entries = Array.isArray(body.Entries) ? (body.Entries as Array<Record<string, unknown>>) : [];
-      if (entries.length === 0 || entries.length > 10) {
-        reply(400, { __type: 'ValidationException', message: 'Entries must hold 1 to 10 items' }, 'application/x-amz-json-1.1');
-        return;
-      }
-      const results = entries.map((entry) => {
-        if (entriesToFail > 0) {
-          entriesToFail -= 1;
-          return { ErrorCode: injectedError, ErrorMessage: 'injected failure' };
-        }
-        let detail: unknown;
-        try {
-          detail = JSON.parse(String(entry.Detail));
-        } catch {
-          return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is not valid JSON' };
-        }
-        const time =
-          entry.Time === undefined
-            ? new Date()
-            : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : String(entry.Time));
-        const event: EventBridgeEvent<string, unknown> = {
-          version: '0',
-          id: randomUUID(),
-          'detail-type': String(entry.DetailType),
-          source: String(entry.Source),
-          account: ACCOUNT,
-          time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          region: REGION,
-          resources: [],
-          detail,
-        };
-        archive.push(event);
-        deliver(event);
-        return { EventId: event.id };
-      });
-      reply(
-        200,
-        { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results },
-        'application/x-amz-json-1.1',
-      );
+      const { status, payload } = putEvents(body);
+      reply(status, payload, 'application/x-amz-json-1.1');
       return;
     }
     if (target === 'AmazonSQS.SendMessage' || target === 'AmazonSQS.SendMessageBatch') {
@@ -296,6 +336,7 @@ export const startLocalEventBus = async (options: LocalEventBusOptions): Promise
     endpoint,
     queues,
     queueUrl: (name) => queue(name).url,
+    events,
     archive,
     replay: (event) => deliver(event),
     failNextEntries(count, errorCode = 'InternalFailure') {

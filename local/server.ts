@@ -12,7 +12,6 @@ import { resolveSecrets, type SecretFetcher } from '#shared/config/resolve-secre
 import type { ConfigInput, RouterConfig } from '#shared/config/schema.ts';
 import { PayloadTooLargeError, toOpenAIError } from '#shared/errors.ts';
 import { createEventBridgePublisher } from '#shared/events/event-publisher.ts';
-import { createEventsApi } from '#shared/events/eventbridge-client.ts';
 import { DEFAULT_EVENT_SOURCE } from '#shared/events/usage-event.ts';
 import { Counters } from '#shared/observability/counters.ts';
 import type { ProviderRegistry } from '#shared/providers/registry.ts';
@@ -21,7 +20,7 @@ import { createDynamoApi } from '#shared/store/dynamo-api.ts';
 import { keysTable, limitsTable, type TableDefinition, tableDefinitions, usageTable } from '#shared/store/tables.ts';
 import { lambdaContext, toApiGatewayEvent } from './api-gateway-event.ts';
 import { installAwsLambdaShim, LocalResponseStream, type StreamingHandler } from './awslambda-shim.ts';
-import { type EmbeddedDynamo, ensureTables, startEmbeddedDynamo } from './embedded-dynamodb.ts';
+import { type DynamoWorker, ensureTables, startDynamoWorker } from './embedded-dynamodb.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import { type QueueSettings, startConsumers } from './local-consumers.ts';
 
@@ -124,12 +123,18 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
   const { createRouterHandler } = await import('#functions/router/create-handler.ts');
 
   const config = parseConfig(options.config, 'local');
-  const dynamo: Pick<EmbeddedDynamo, 'endpoint' | 'close'> = options.dynamoEndpoint
-    ? { endpoint: options.dynamoEndpoint, close: async () => undefined }
-    : await startEmbeddedDynamo(options.dynamoPath ? { path: options.dynamoPath } : {});
-  // The SDK client creates tables (as CDK does in AWS); the stores use the router's light client.
+  // The embedded DynamoDB runs in a worker thread and the stores reach it by messages; a given
+  // endpoint (dynalite elsewhere) is reached over HTTP by the router's light client, as in AWS.
+  const dynamo: Pick<DynamoWorker, 'endpoint' | 'api' | 'close'> = options.dynamoEndpoint
+    ? {
+        endpoint: options.dynamoEndpoint,
+        api: createDynamoApi({ endpoint: options.dynamoEndpoint }),
+        close: async () => undefined,
+      }
+    : await startDynamoWorker(options.dynamoPath ? { path: options.dynamoPath } : {});
+  // The SDK client creates tables (as CDK does in AWS).
   const client = createDynamoClient({ endpoint: dynamo.endpoint });
-  const api = createDynamoApi({ endpoint: dynamo.endpoint });
+  const { api } = dynamo;
   const baseName = (table: TableDefinition): string => `inference-router-local-${table.id}`;
   let names = new Map<TableDefinition, string>();
   const tableName = (table: TableDefinition): string => names.get(table) ?? baseName(table);
@@ -158,7 +163,9 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       counters,
       ...(options.queues ? { queues: options.queues } : {}),
     });
-    const busEndpoint = bus.endpoint;
+    // The router publishes to the bus in this process directly (bus.events), not over HTTP: the
+    // bus handles the entries exactly as a PutEvents request.
+    const busEvents = bus.events;
     const runtime = await createRuntime({
       config,
       env,
@@ -170,7 +177,7 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       counters,
       events: ({ logger: eventLogger }) =>
         createEventBridgePublisher({
-          client: createEventsApi(busEndpoint),
+          client: busEvents,
           busName: 'local',
           source: DEFAULT_EVENT_SOURCE,
           logger: eventLogger,
@@ -243,6 +250,7 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     server?.close();
     await bus?.close();
     client.destroy();
+    api.destroy();
     await dynamo.close();
     throw error;
   }
