@@ -1,7 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ChatRequest, chatRequestSchema } from '#shared/api/chat-request.ts';
-import { classifierTexts, denseFeatures, hashedFeatures } from '#shared/routing/classifier/classifier-features.ts';
+import {
+  classifierTexts,
+  DEFAULT_NAMESPACES,
+  denseFeatures,
+  type HashedNamespace,
+  hashedFeatures,
+} from '#shared/routing/classifier/classifier-features.ts';
 import { complexityScore } from '#shared/routing/complexity.ts';
 import { extractFeatures } from '#shared/routing/features.ts';
 
@@ -40,9 +46,13 @@ const compact = (buckets: Int32Array, values: Float32Array): { buckets: Int32Arr
   return { buckets: Int32Array.from(outBuckets), values: Float32Array.from(outValues) };
 };
 
-export const featurize = (request: ChatRequest, dims: number): Pick<Example, 'buckets' | 'values' | 'dense' | 'heuristic'> => {
+export const featurize = (
+  request: ChatRequest,
+  dims: number,
+  namespaces: readonly HashedNamespace[] = DEFAULT_NAMESPACES,
+): Pick<Example, 'buckets' | 'values' | 'dense' | 'heuristic'> => {
   const texts = classifierTexts(request);
-  const hashed = hashedFeatures(texts, dims);
+  const hashed = hashedFeatures(texts, dims, namespaces);
   const features = extractFeatures(request);
   return {
     ...compact(hashed.buckets, hashed.values),
@@ -52,7 +62,11 @@ export const featurize = (request: ChatRequest, dims: number): Pick<Example, 'bu
 };
 
 /** Every `<source>.jsonl` of the corpus directory (manifest.json aside), in file-name order. */
-export const loadCorpus = (dir: string, dims: number): { examples: Example[]; skipped: number } => {
+export const loadCorpus = (
+  dir: string,
+  dims: number,
+  namespaces: readonly HashedNamespace[] = DEFAULT_NAMESPACES,
+): { examples: Example[]; skipped: number } => {
   const examples: Example[] = [];
   let skipped = 0;
   for (const file of readdirSync(dir)
@@ -66,7 +80,12 @@ export const loadCorpus = (dir: string, dims: number): { examples: Example[]; sk
         skipped += 1;
         continue;
       }
-      examples.push({ id: row.id, source: row.source, label: row.label === 'strong' ? 1 : 0, ...featurize(parsed.data, dims) });
+      examples.push({
+        id: row.id,
+        source: row.source,
+        label: row.label === 'strong' ? 1 : 0,
+        ...featurize(parsed.data, dims, namespaces),
+      });
     }
   }
   return { examples, skipped };

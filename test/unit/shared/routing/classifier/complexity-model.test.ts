@@ -37,6 +37,29 @@ describe('createComplexityModel', () => {
     expect(score(model, 'hello', 'prove')).toBe(0.5);
   });
 
+  test('a file that names its namespaces is scored with those only; one without reads all of them', () => {
+    // Prepare
+    const words = { prove: 3 };
+    const withoutTaskWords = createComplexityModel(handMadeModel(words, { namespaces: ['systemWords', 'taskEnd'] }));
+    const withTaskWords = createComplexityModel(handMadeModel(words, { namespaces: ['taskWords'] }));
+    const unnamed = createComplexityModel(handMadeModel(words));
+
+    // Assess
+    expect(score(withoutTaskWords, 'hello prove world')).toBe(0.5);
+    expect(score(withTaskWords, 'hello prove world')).toBeGreaterThan(0.5);
+    expect(score(unnamed, 'hello prove world')).toBe(score(withTaskWords, 'hello prove world'));
+  });
+
+  test('a file naming a namespace this router does not compute is refused', () => {
+    // Act
+    const load = () =>
+      createComplexityModel(JSON.parse(JSON.stringify({ ...handMadeModel({}), namespaces: ['taskEmbeddings'] })), 'x.json');
+
+    // Assess
+    expect(load).toThrow(ModelFileError);
+    expect(load).toThrow(/namespaces/);
+  });
+
   test('thresholdForShare reads the stored percentiles, interpolating between them', () => {
     // Prepare: uniform percentiles, so the threshold for share s is 1 - s.
     const model = createComplexityModel(handMadeModel({}));
