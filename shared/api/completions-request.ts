@@ -24,6 +24,11 @@ export const completionsRequestSchema = z
     suffix: z.string().nullable().optional(),
     // Zero is allowed: with `echo` and `logprobs` it scores a prompt without generating anything.
     max_tokens: z.number().int().nonnegative().nullable().optional(),
+    // Chat's output cap, which /completions does not read: passed through, it would be the cap the
+    // router reserves, bills and guards while the upstream generates up to max_tokens.
+    max_completion_tokens: z
+      .undefined({ error: 'max_completion_tokens is a chat completions field; legacy completions take max_tokens' })
+      .optional(),
     n: z.number().int().min(1).max(128).nullable().optional(),
     best_of: z.number().int().min(1).max(20).nullable().optional(),
     echo: z.boolean().nullable().optional(),

@@ -245,6 +245,25 @@ describe('guardrails, limits and billing', () => {
     });
   });
 
+  test("max_completion_tokens (chat's field, which /completions ignores) is refused: it cannot shrink the reservation or the billed output", async () => {
+    // Prepare: an upstream that generates up to max_tokens and never reads max_completion_tokens.
+    harness.openaiUpstream.requests.length = 0;
+    harness.openaiUpstream.setBehavior({ kind: 'reply', text: 'long', usage: { prompt_tokens: 2, completion_tokens: 400 } });
+
+    // Act
+    const response = await harness.fetch('/v1/completions', {
+      key,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'instruct-fake', prompt: 'x', max_tokens: 500, max_completion_tokens: 1 }),
+    });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { param: string } }).error.param).toBe('max_completion_tokens');
+    expect(harness.openaiUpstream.requests).toHaveLength(0);
+  });
+
   test('one usage event and one Lago event with the real usage and cost', async () => {
     // Act
     const { data: completion, response } = await harness
