@@ -41,7 +41,8 @@ export interface StreamFormat {
 
 /**
  * Encodes provider events in a client API's format, as a Readable that a client's hang-up
- * destroys. The text produced so far is kept, so a cut or a hang-up is still billed for it.
+ * destroys. The output produced so far (text, refusals, tool calls) is kept, so a cut or a hang-up
+ * is still billed for it.
  */
 export const eventStream = (
   first: StreamEvent,
@@ -59,7 +60,11 @@ export const eventStream = (
       while (event !== undefined) {
         if (event.type === 'chunk') {
           last = event.chunk;
-          for (const choice of event.chunk.choices) text += choice.delta.content ?? '';
+          for (const { delta } of event.chunk.choices) {
+            // Refusals and tool calls are output too: a cut or a hang-up mid-call is billed for them.
+            text += (delta.content ?? '') + (delta.refusal ?? '');
+            for (const call of delta.tool_calls ?? []) text += (call.function?.name ?? '') + (call.function?.arguments ?? '');
+          }
           yield* format.chunk(event.chunk);
         } else {
           hooks.onUsage(event.usage);

@@ -139,6 +139,51 @@ describe('sseStream', () => {
     expect(opts.onClientClose).not.toHaveBeenCalled();
   });
 
+  /** A chunk with a tool call's delta (its name with the first one, then argument pieces). */
+  const toolCallEvent = (delta: { id?: string; name?: string; arguments: string }): StreamEvent => ({
+    type: 'chunk',
+    chunk: {
+      ...chunk(''),
+      choices: [
+        {
+          index: 0,
+          delta: {
+            tool_calls: [
+              {
+                index: 0,
+                ...(delta.id ? { id: delta.id, type: 'function' as const } : {}),
+                function: { ...(delta.name ? { name: delta.name } : {}), arguments: delta.arguments },
+              },
+            ],
+          },
+          logprobs: null,
+          finish_reason: null,
+        },
+      ],
+    },
+  });
+
+  test('a cut or a hang-up during a tool call reports the streamed name and arguments, which were produced and are billed', async () => {
+    // Prepare: a model that streams a long tool call (no text at all), then fails or loses its client.
+    const args = `{"essay":"${'routers and models '.repeat(50)}`;
+    const events = [toolCallEvent({ arguments: args.slice(0, 400) }), toolCallEvent({ arguments: args.slice(400) })];
+    const failure = new UpstreamError(502, 'cut', { provider: 'openai', retryable: true, code: 'upstream_stream_cut' });
+    const cut = options(false);
+    const hungUp = options(false);
+    const first = toolCallEvent({ id: 'call_1', name: 'save_essay', arguments: '' });
+
+    // Act
+    await readAll(sseStream(first, fakeUpstream(events, failure).iterator, cut));
+    const readable = sseStream(first, fakeUpstream(events).iterator, hungUp);
+    readable.on('error', () => undefined);
+    let read = 0;
+    for await (const _frame of readable) if (++read === 3) break;
+
+    // Assess
+    expect(cut.onError).toHaveBeenCalledWith(failure, `save_essay${args}`);
+    await vi.waitFor(() => expect(hungUp.onClientClose).toHaveBeenCalledWith(`save_essay${args}`));
+  });
+
   test('an unexpected failure mid-stream sends a generic error that hides its message', async () => {
     // Prepare
     const upstream = fakeUpstream([], new Error('db password is hunter2'));
