@@ -103,14 +103,24 @@ const messageTokens = (message: ChatMessage): number => {
   return tokens;
 };
 
-export const estimatePromptTokens = (request: Pick<ChatRequest, 'messages' | 'tools'>): number => {
+/**
+ * What a prompt estimate reads: the messages, and the other fields the upstream reads as prompt
+ * (tool definitions, a JSON schema response format, and legacy completions' `suffix`, the text
+ * after the insertion point), so none of them can carry a prompt past admission uncounted.
+ */
+export type PromptParts = Pick<ChatRequest, 'messages' | 'tools' | 'response_format'> & { suffix?: unknown };
+
+export const estimatePromptTokens = (request: PromptParts): number => {
   let tokens = REPLY_PRIMING;
   for (const message of request.messages) tokens += messageTokens(message);
   if (request.tools && request.tools.length > 0) tokens += estimateTextTokens(JSON.stringify(request.tools));
+  if (request.response_format?.type === 'json_schema')
+    tokens += estimateTextTokens(JSON.stringify(request.response_format.json_schema));
+  if (typeof request.suffix === 'string') tokens += estimateTextTokens(request.suffix);
   return tokens;
 };
 
-export const estimateUsage = (request: Pick<ChatRequest, 'messages' | 'tools'>, completionText: string): Usage => ({
+export const estimateUsage = (request: PromptParts, completionText: string): Usage => ({
   promptTokens: estimatePromptTokens(request),
   completionTokens: estimateTextTokens(completionText),
   cachedTokens: 0,

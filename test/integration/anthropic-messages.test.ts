@@ -518,6 +518,28 @@ describe('errors in Anthropic shape', () => {
     expect((error as APIError).headers?.get('retry-after')).toMatch(/^\d+$/);
   });
 
+  test("output_config.format's schema is prompt: it is reserved against a monthly quota like the system prompt is", async () => {
+    // Prepare: a schema of some 10,000 tokens, and a key whose whole month is 5,000.
+    const limited = (await harness.createKey({ limits: { monthlyTokens: 5_000 } })).key;
+    const description = 'routers and models '.repeat(2_000);
+    const schema = { type: 'object', properties: { answer: { type: 'string', description } }, required: ['answer'] };
+
+    // Act
+    const error = await client(limited)
+      .messages.create({
+        model: 'mock-small',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'hi' }],
+        output_config: { format: { type: 'json_schema', schema } },
+      })
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as APIError).error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+    expect((error as APIError).message).toMatch(/monthly token limit/);
+  });
+
   test('an upstream failure after the stream started ends it with an Anthropic error event', async () => {
     // Prepare
     harness.anthropicUpstream.setBehavior({

@@ -245,6 +245,26 @@ describe('guardrails, limits and billing', () => {
     });
   });
 
+  test('the suffix is prompt: it is reserved against a monthly quota like the prompt is', async () => {
+    // Prepare: a suffix of some 10,000 tokens, and a key whose whole month is 5,000.
+    harness.openaiUpstream.requests.length = 0;
+    const { key: limited } = await harness.createKey({ tenant: 'acme', limits: { monthlyTokens: 5_000 } });
+
+    // Act
+    const error = await refusal(
+      harness.client(limited).completions.create({
+        model: 'instruct-fake',
+        prompt: 'def f(',
+        suffix: 'routers and models '.repeat(2_000),
+        max_tokens: 10,
+      }),
+    );
+
+    // Assess
+    expect(error).toMatchObject({ status: 400, code: 'request_exceeds_limit' });
+    expect(harness.openaiUpstream.requests).toHaveLength(0);
+  });
+
   test("max_completion_tokens (chat's field, which /completions ignores) is refused: it cannot shrink the reservation or the billed output", async () => {
     // Prepare: an upstream that generates up to max_tokens and never reads max_completion_tokens.
     harness.openaiUpstream.requests.length = 0;

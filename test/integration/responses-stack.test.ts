@@ -136,6 +136,23 @@ describe('limits', () => {
     expect(JSON.parse(second.text)).toMatchObject({ error: { type: 'rate_limit_error', code: 'rate_limit_exceeded' } });
   });
 
+  test("text.format's schema is prompt: it is reserved against a monthly quota like instructions are", async () => {
+    // Prepare: a schema of some 10,000 tokens, and a key whose whole month is 5,000.
+    const limited = await harness.createKey({ limits: { monthlyTokens: 5_000 } });
+    const description = 'routers and models '.repeat(2_000);
+    const schema = { type: 'object', properties: { answer: { type: 'string', description } }, required: ['answer'] };
+
+    // Act
+    const { response, text } = await post(
+      { model: 'mock-small', input: 'hi', max_output_tokens: 10, text: { format: { type: 'json_schema', name: 'out', schema } } },
+      { apiKey: limited.key },
+    );
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text)).toMatchObject({ error: { code: 'request_exceeds_limit' } });
+  });
+
   test('a model the key may not use is refused before any call', async () => {
     // Prepare
     const restricted = await harness.createKey({ models: ['mock-small'] });

@@ -191,6 +191,24 @@ describe('estimatePromptTokens', () => {
     // '"}}]' 1.8: 9.2), 16.2 rounded up to 17. 3 + (4 + 1) + 17
     expect(tokens).toBe(25);
   });
+
+  test("counts a response format's JSON schema and a legacy completion's suffix: both are prompt the upstream reads", () => {
+    // Prepare
+    const essay = 'routers and models '.repeat(500);
+    const schema = { type: 'object', properties: { answer: { type: 'string', description: essay } } };
+    const plain = request([{ role: 'user', content: 'abcd' }]);
+    const structured = request([{ role: 'user', content: 'abcd' }], {
+      response_format: { type: 'json_schema', json_schema: { name: 'out', schema } },
+    });
+    const withSuffix = request([{ role: 'user', content: 'abcd' }], { suffix: essay });
+
+    // Act
+    const base = estimatePromptTokens(plain);
+
+    // Assess
+    expect(estimatePromptTokens(structured) - base).toBeGreaterThanOrEqual(estimateTextTokens(essay));
+    expect(estimatePromptTokens(withSuffix) - base).toBe(estimateTextTokens(essay));
+  });
 });
 
 describe('estimateUsage', () => {
