@@ -57,6 +57,23 @@ export interface ChatCompletionChunk {
   [extra: string]: unknown;
 }
 
+/**
+ * The output a streamed choice carries: text, refusal, tool names and argument pieces. What a cut or
+ * abandoned stream, or an upstream that reports no usage, is billed for (as an estimate).
+ */
+export const deltaOutputText = (delta: ChatCompletionChunk['choices'][number]['delta']): string => {
+  let text = (delta.content ?? '') + (delta.refusal ?? '');
+  for (const call of delta.tool_calls ?? []) text += (call.function?.name ?? '') + (call.function?.arguments ?? '');
+  return text;
+};
+
+/** The output a completion's message carries (text, refusal, tool calls), for an estimate when no usage is reported. */
+export const messageOutputText = (message: Partial<ChatCompletion['choices'][number]['message']> | undefined): string => {
+  let text = (message?.content ?? '') + (message?.refusal ?? '');
+  for (const call of message?.tool_calls ?? []) text += call.function.name + call.function.arguments;
+  return text;
+};
+
 /** Token usage as the router records it, whatever the provider's spelling. */
 export interface Usage {
   promptTokens: number;

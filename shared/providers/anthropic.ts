@@ -1,6 +1,6 @@
 import { type ChatRequest, contentText, requestedMaxTokens, type UserContentPart } from '../api/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk, FinishReason, Usage } from '../api/chat-response.ts';
-import { toOpenAIUsage } from '../api/chat-response.ts';
+import { deltaOutputText, toOpenAIUsage } from '../api/chat-response.ts';
 import { InvalidRequestError } from '../errors.ts';
 import { estimateUsage } from '../tokens/estimate-tokens.ts';
 import type { CompletionResult, ModelTarget, Provider, ProviderCallOptions, StreamEvent } from './types.ts';
@@ -453,7 +453,7 @@ export const createAnthropicProvider = (): Provider => {
           throw upstreamProtocolError(PROVIDER, modelId, 'a stream event is not JSON');
         }
         for (const chunk of translator.translate(data)) {
-          text += chunk.choices[0]?.delta.content ?? '';
+          for (const choice of chunk.choices) text += deltaOutputText(choice.delta);
           yield { type: 'chunk', chunk };
         }
         // Stop at the end marker rather than wait for the socket to close.

@@ -1,6 +1,6 @@
 import type { ChatRequest } from '../api/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk, OpenAIUsage, Usage } from '../api/chat-response.ts';
-import { toOpenAIUsage } from '../api/chat-response.ts';
+import { deltaOutputText, messageOutputText, toOpenAIUsage } from '../api/chat-response.ts';
 import { estimateUsage } from '../tokens/estimate-tokens.ts';
 import { createOpenAITextCompletions } from './openai-completions.ts';
 import { createOpenAIEmbed } from './openai-embeddings.ts';
@@ -78,7 +78,7 @@ export const createOpenAIProvider = (): Provider => {
         throw upstreamProtocolError('openai', target.config.id, 'no choices in the completion');
       }
       const completion = body as ChatCompletion;
-      const text = completion.choices.map((choice) => choice.message?.content ?? '').join('');
+      const text = completion.choices.map((choice) => messageOutputText(choice.message)).join('');
       const usage = fromOpenAIUsage(completion.usage) ?? estimateUsage(request, text);
       return { completion: { ...completion, model: target.config.id, usage: toOpenAIUsage(usage) }, usage };
     },
@@ -112,7 +112,7 @@ export const createOpenAIProvider = (): Provider => {
         }
         usage = fromOpenAIUsage(chunk.usage) ?? fromOpenAIUsage(chunk.x_groq?.usage) ?? usage;
         if (!Array.isArray(chunk.choices) || chunk.choices.length === 0) continue;
-        for (const choice of chunk.choices) text += choice.delta?.content ?? '';
+        for (const choice of chunk.choices) text += choice.delta ? deltaOutputText(choice.delta) : '';
         const { usage: _usage, x_groq: _groq, ...rest } = chunk;
         yield { type: 'chunk', chunk: { ...rest, model: target.config.id } };
       }

@@ -94,6 +94,40 @@ test('an upstream without stream usage is estimated, and says so in the usage ch
   harness.openaiUpstream.setBehavior({ kind: 'echo' });
 });
 
+test.each([false, true])(
+  'an upstream that reports no usage for a tool call is billed for the call, not for nothing (stream: %s)',
+  async (stream) => {
+    // Prepare: a long tool call and no text.
+    const args = JSON.stringify({ query: 'word '.repeat(200).trim() });
+    harness.openaiUpstream.setBehavior({ kind: 'tool-calls', calls: [{ name: 'search', arguments: args }], noUsage: true });
+
+    // Act
+    const response = await harness.fetch('/v1/chat/completions', {
+      method: 'POST',
+      key,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-fake',
+        messages: [{ role: 'user', content: 'search' }],
+        tools: [{ type: 'function', function: { name: 'search', parameters: { type: 'object' } } }],
+        stream,
+      }),
+    });
+    await response.text();
+    await harness.router.idle();
+    harness.openaiUpstream.setBehavior({ kind: 'echo' });
+
+    // Assess: the arguments alone are about 200 tokens, estimated.
+    const requestId = response.headers.get('x-request-id');
+    const event = harness.router.bus.archive.find(
+      (candidate) => (candidate.detail as { requestId: string }).requestId === requestId,
+    );
+    const usage = (event?.detail as { usage: { completionTokens: number; estimated: boolean } } | undefined)?.usage;
+    expect(usage?.estimated).toBe(true);
+    expect(usage?.completionTokens).toBeGreaterThan(150);
+  },
+);
+
 test('a stream reports routing headers and SSE content type up front', async () => {
   const response = await harness.fetch('/v1/chat/completions', {
     method: 'POST',

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { ChatCompletionChunk, Usage } from '#shared/api/chat-response.ts';
+import { type ChatCompletionChunk, deltaOutputText, type Usage } from '#shared/api/chat-response.ts';
 import type { StreamEvent } from '#shared/providers/types.ts';
 
 export const SSE_HEADERS = {
@@ -60,11 +60,8 @@ export const eventStream = (
       while (event !== undefined) {
         if (event.type === 'chunk') {
           last = event.chunk;
-          for (const { delta } of event.chunk.choices) {
-            // Refusals and tool calls are output too: a cut or a hang-up mid-call is billed for them.
-            text += (delta.content ?? '') + (delta.refusal ?? '');
-            for (const call of delta.tool_calls ?? []) text += (call.function?.name ?? '') + (call.function?.arguments ?? '');
-          }
+          // Refusals and tool calls are output too: a cut or a hang-up mid-call is billed for them.
+          for (const { delta } of event.chunk.choices) text += deltaOutputText(delta);
           yield* format.chunk(event.chunk);
         } else {
           hooks.onUsage(event.usage);

@@ -59,7 +59,9 @@ export const fromConverseOutput = (
     }
     // Reasoning blocks are the model's scratchpad, not its answer: they are not passed on.
   }
-  const usage = fromConverseUsage(output.usage) ?? estimateUsage(request ?? { messages: [] }, text);
+  // Tool calls are output too, when an estimate has to stand in for the reported usage.
+  const produced = text + toolCalls.map((call) => call.function.name + call.function.arguments).join('');
+  const usage = fromConverseUsage(output.usage) ?? estimateUsage(request ?? { messages: [] }, produced);
   const message = toolCalls.length > 0 ? { content: text || null, tool_calls: toolCalls } : { content: text };
   return {
     completion: {

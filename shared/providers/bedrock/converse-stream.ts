@@ -45,6 +45,8 @@ export async function* translateConverseStream(
       if (!toolUse) continue;
       const index = toolIndexes.size;
       toolIndexes.set(event.contentBlockStart.contentBlockIndex ?? 0, index);
+      // Tool calls are output too, when an estimate has to stand in for the reported usage.
+      text += toolUse.name ?? '';
       yield chunk({
         tool_calls: [{ index, id: toolUse.toolUseId, type: 'function', function: { name: toolUse.name, arguments: '' } }],
       });
@@ -58,6 +60,7 @@ export async function* translateConverseStream(
         if (index === undefined) {
           throw upstreamProtocolError(PROVIDER, modelId, 'tool input arrived before its tool block started');
         }
+        text += delta.toolUse.input ?? '';
         yield chunk({ tool_calls: [{ index, function: { arguments: delta.toolUse.input ?? '' } }] });
       }
     } else if (event.messageStop) {
