@@ -43,6 +43,9 @@ interface ChoiceText {
   continuation: RegExp | undefined;
 }
 
+/** Events read past a refusal to find the upstream's usage, when the answer was about to end anyway. */
+const USAGE_LOOKAHEAD = 8;
+
 export interface OutputGuard {
   /** A complete answer: checked, masked, placeholders restored. Throws ContentPolicyError on a block. */
   completion(completion: ChatCompletion): ChatCompletion;
@@ -213,51 +216,79 @@ export const createOutputGuard = (input: OutputGuardInput): OutputGuard | undefi
           const event = next.value;
           if (event.type !== 'chunk') {
             // The usage event ends a stream: whatever is still held back goes out before it.
+            const last: StreamEvent[] = [];
             if (template?.type === 'chunk') {
-              for (const index of [...choices.keys()]) {
-                const rest = release(index, true);
-                choices.delete(index);
-                if (rest)
-                  yield {
-                    type: 'chunk',
-                    chunk: { ...template.chunk, choices: [{ index, delta: { content: rest }, finish_reason: null }] },
-                  };
+              try {
+                for (const index of [...choices.keys()]) {
+                  const rest = release(index, true);
+                  choices.delete(index);
+                  if (rest)
+                    last.push({
+                      type: 'chunk',
+                      chunk: { ...template.chunk, choices: [{ index, delta: { content: rest }, finish_reason: null }] },
+                    });
+                }
+              } catch (refusal) {
+                // Refused at its very end: the held-back text is not sent, but the usage the upstream
+                // reported (reasoning included) is what the answer cost, and it is billed.
+                yield event;
+                throw refusal;
               }
             }
+            yield* last;
             yield event;
             continue;
           }
           template = event;
-          const guarded = event.chunk.choices.map((choice) => {
-            const content = choice.delta.content;
-            const final = choice.finish_reason !== null;
-            // Tool-call arguments: placeholders restored (JSON-escaped) as they stream by.
-            const toolCalls = choice.delta.tool_calls?.map((call) => {
-              const args = call.function?.arguments;
-              const restorer = args === undefined ? undefined : restorerOf(`tool:${choice.index}:${call.index}`, jsonEscape);
-              return restorer && args !== undefined
-                ? { ...call, function: { ...call.function, arguments: restorer.push(args) + (final ? restorer.flush() : '') } }
-                : call;
+          const guard = () =>
+            event.chunk.choices.map((choice) => {
+              const content = choice.delta.content;
+              const final = choice.finish_reason !== null;
+              // Tool-call arguments: placeholders restored (JSON-escaped) as they stream by.
+              const toolCalls = choice.delta.tool_calls?.map((call) => {
+                const args = call.function?.arguments;
+                const restorer = args === undefined ? undefined : restorerOf(`tool:${choice.index}:${call.index}`, jsonEscape);
+                return restorer && args !== undefined
+                  ? { ...call, function: { ...call.function, arguments: restorer.push(args) + (final ? restorer.flush() : '') } }
+                  : call;
+              });
+              let delta = toolCalls ? { ...choice.delta, tool_calls: toolCalls } : choice.delta;
+              if (final) {
+                // Arguments still held back (a possible placeholder start) go out with the last chunk.
+                const rest = [...restorers.entries()]
+                  .filter(
+                    ([key]) =>
+                      key.startsWith(`tool:${choice.index}:`) &&
+                      !toolCalls?.some((call) => key === `tool:${choice.index}:${call.index}`),
+                  )
+                  .map(([key, restorer]) => ({ index: Number(key.split(':')[2]), function: { arguments: restorer.flush() } }))
+                  .filter((call) => call.function.arguments !== '');
+                if (rest.length > 0) delta = { ...delta, tool_calls: [...(delta.tool_calls ?? []), ...rest] };
+              }
+              if (typeof content === 'string') choiceOf(choice.index).pending += content;
+              if (typeof content !== 'string' && !final) return { ...choice, delta };
+              const released = release(choice.index, final);
+              if (final) choices.delete(choice.index);
+              return { ...choice, delta: { ...delta, content: released } };
             });
-            let delta = toolCalls ? { ...choice.delta, tool_calls: toolCalls } : choice.delta;
-            if (final) {
-              // Arguments still held back (a possible placeholder start) go out with the last chunk.
-              const rest = [...restorers.entries()]
-                .filter(
-                  ([key]) =>
-                    key.startsWith(`tool:${choice.index}:`) &&
-                    !toolCalls?.some((call) => key === `tool:${choice.index}:${call.index}`),
-                )
-                .map(([key, restorer]) => ({ index: Number(key.split(':')[2]), function: { arguments: restorer.flush() } }))
-                .filter((call) => call.function.arguments !== '');
-              if (rest.length > 0) delta = { ...delta, tool_calls: [...(delta.tool_calls ?? []), ...rest] };
+          let guarded: ReturnType<typeof guard>;
+          try {
+            guarded = guard();
+          } catch (refusal) {
+            // Refused near its end (a phrase is caught as soon as it is complete, usually in the last
+            // words): the upstream's usage may be a few events away and is what the answer cost
+            // (reasoning included), so those few are read and the usage passed on to be billed. Past
+            // them the upstream is stopped and its output estimated, as for a cut.
+            for (let read = 0; read < USAGE_LOOKAHEAD; read++) {
+              const next = await events.next();
+              if (next.done) break;
+              if (next.value.type !== 'chunk') {
+                yield next.value;
+                break;
+              }
             }
-            if (typeof content === 'string') choiceOf(choice.index).pending += content;
-            if (typeof content !== 'string' && !final) return { ...choice, delta };
-            const released = release(choice.index, final);
-            if (final) choices.delete(choice.index);
-            return { ...choice, delta: { ...delta, content: released } };
-          });
+            throw refusal;
+          }
           yield { type: 'chunk', chunk: { ...event.chunk, choices: guarded } };
         }
       } finally {

@@ -342,6 +342,36 @@ describe('review regressions', () => {
     expect(JSON.parse(content)).toEqual({ note: 'key is sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD' });
   });
 
+  test('a stream refused at its very end is billed the usage the upstream reported, not the text let through', async () => {
+    // Prepare: the phrase is the last thing said, so the refusal comes with the upstream's usage.
+    harness.openaiUpstream.setBehavior({
+      kind: 'reply',
+      text: 'Sure, here is the whole plan in detail, and its name is codename zebra',
+      usage: { prompt_tokens: 40, completion_tokens: 777 },
+    });
+
+    // Act
+    const response = await harness.fetch('/v1/chat/completions', {
+      method: 'POST',
+      key,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-fake', messages: [{ role: 'user', content: 'the plan?' }], stream: true }),
+    });
+    const text = await response.text();
+    await harness.router.idle();
+
+    // Assess
+    expect(text).not.toContain('zebra');
+    expect(text).toContain('"code":"content_policy"');
+    const requestId = response.headers.get('x-request-id');
+    const event = harness.router.bus.archive.find((candidate) => (candidate.detail as UsageEventDetail).requestId === requestId);
+    expect((event?.detail as UsageEventDetail | undefined)?.usage).toMatchObject({
+      promptTokens: 40,
+      completionTokens: 777,
+      estimated: false,
+    });
+  });
+
   test('an output deny-listed phrase split across stream chunks is still caught', async () => {
     harness.openaiUpstream.setBehavior({
       kind: 'reply',

@@ -194,10 +194,11 @@ export const openChatStream = async (
         Object.assign(outcome, upstreamCosts(context, target, usage));
       },
       onError: (error, streamedText) => {
-        // What was streamed before the cut was produced and is accounted for, as an estimate.
-        Object.assign(outcome, costs(context, target, estimateUsage(chat, streamedText)), {
-          streamError: (error as Error).message,
-        });
+        // Usage the upstream reported stands (a refusal at the very end comes after it); else what
+        // was streamed before the cut was produced and is accounted for, as an estimate.
+        if (!outcome.usage || outcome.usage.estimated)
+          Object.assign(outcome, costs(context, target, estimateUsage(chat, streamedText)));
+        outcome.streamError = (error as Error).message;
       },
       onClientClose: (streamedText) => {
         // The upstream is stopped at once (a user's "stop" saves tokens). What it produced up to here

@@ -92,6 +92,36 @@ describe('createOutputGuard', () => {
     });
   });
 
+  test.each([
+    { name: 'right after the refused chunk', filler: 0, billed: true },
+    { name: 'a few chunks later', filler: 5, billed: true },
+    { name: 'only after a long rest of the answer', filler: 50, billed: false },
+  ])('a refusal passes on the upstream usage when it comes $name, then refuses', async ({ filler, billed }) => {
+    // Prepare
+    const guard = createOutputGuard(stateWith({ pii: { payment_card: 'block' } }));
+    const usage: StreamEvent = {
+      type: 'usage',
+      usage: { promptTokens: 9, completionTokens: 900, cachedTokens: 0, estimated: false },
+    };
+    const events = [
+      chunk('card 4111 1111 1111 1111'),
+      ...Array.from({ length: filler }, () => chunk(' more')),
+      chunk(undefined, 'stop'),
+      usage,
+    ];
+    const seen: StreamEvent[] = [];
+
+    // Act
+    const run = async () => {
+      for await (const event of guard?.stream(source(events)) ?? source([])) seen.push(event);
+    };
+
+    // Assess
+    await expect(run()).rejects.toMatchObject({ code: 'content_policy' });
+    expect(seen.filter((event) => event.type === 'usage')).toEqual(billed ? [usage] : []);
+    expect(seen.some((event) => event.type === 'chunk' && JSON.stringify(event).includes('4111'))).toBe(false);
+  });
+
   test('input placeholders are restored in the answer, split or not', async () => {
     // Prepare
     const placeholders = new PlaceholderState();
