@@ -1,8 +1,8 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import aws4 from 'aws4';
 import { DependencyError } from '../errors.ts';
+import { http, https } from '../net/node-http.ts';
 
 // A minimal client for AWS's JSON protocols (DynamoDB, EventBridge): SigV4 by `aws4`, one
 // keep-alive connection pool, retries for throttling and 5xx. On the router's hot path it replaces
@@ -128,8 +128,10 @@ const readBody = (response: IncomingMessage): Promise<string> =>
 export const createAwsJsonClient = (options: AwsJsonClientOptions): AwsJsonClient => {
   const url = new URL(options.endpoint ?? `https://${options.service}.${options.region}.amazonaws.com`);
   const secure = url.protocol === 'https:';
-  const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 64 }) : new HttpAgent({ keepAlive: true, maxSockets: 64 });
-  const send = secure ? httpsRequest : httpRequest;
+  const agent = secure
+    ? new https.Agent({ keepAlive: true, maxSockets: 64 })
+    : new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const send = secure ? https.request : http.request;
   const credentials = options.credentials ?? environmentCredentials;
   const maxAttempts = options.maxAttempts ?? 3;
   const timeoutMs = options.timeoutMs ?? 5_000;

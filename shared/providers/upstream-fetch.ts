@@ -1,6 +1,6 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { RouterError } from '../errors.ts';
+import { http, https } from '../net/node-http.ts';
 import type { ModelTarget, ProviderCallOptions } from './types.ts';
 import { startUpstreamDeadline } from './upstream-deadline.ts';
 import { parseRetryAfter, upstreamConnectionError, upstreamHttpError } from './upstream-errors.ts';
@@ -55,8 +55,8 @@ const MAX_ERROR_BODY = 64 * 1024;
 // One keep-alive pool per protocol for the life of the instance: upstream connections are reused
 // across requests (TLS handshakes are the expensive part of a cold path).
 const agents = {
-  http: new HttpAgent({ keepAlive: true, maxSockets: 256 }),
-  https: new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
+  http: new http.Agent({ keepAlive: true, maxSockets: 256 }),
+  https: new https.Agent({ keepAlive: true, maxSockets: 256 }),
 };
 const urls = new Map<string, URL>();
 const urlOf = (href: string): URL => {
@@ -118,7 +118,7 @@ export const postUpstream = async (
   try {
     response = await new Promise<IncomingMessage>((resolve, reject) => {
       const secure = url.protocol === 'https:';
-      const outgoing = (secure ? httpsRequest : httpRequest)(
+      const outgoing = (secure ? https.request : http.request)(
         url,
         {
           method: 'POST',

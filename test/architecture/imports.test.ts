@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { findCycles, findModuleCycles, readImports, sourceFiles } from './import-graph.ts';
+import { findCycles, findModuleCycles, ROOT, readImports, sourceFiles } from './import-graph.ts';
 
 // The layering ARCHITECTURE.md describes, checked on every run so it stays true: imports run
 // downward only (local -> functions -> shared; infra -> shared), a Lambda's app never reaches into
@@ -14,6 +16,16 @@ describe('imports', () => {
     // Assess: a parser that saw nothing would pass every rule below.
     expect(files).toContain('functions/router/create-handler.ts');
     expect(edges.filter((edge) => edge.local).length).toBeGreaterThan(300);
+  });
+
+  test('Lambda code loads node:http and node:https through shared/net/node-http.ts only (their ES module facades cost ~50 ms of cold start)', () => {
+    // Prepare: value imports only; `import type` costs nothing at run time.
+    const valueImport = /^import\s+(?!type\s)[^;]*?from\s+'node:https?'/m;
+    const lambdaCode = files.filter((file) => /^(shared|functions)\//.test(file) && file !== 'shared/net/node-http.ts');
+
+    // Assess
+    expect(lambdaCode.filter((file) => valueImport.test(readFileSync(join(ROOT, file), 'utf8')))).toEqual([]);
+    expect(lambdaCode.length).toBeGreaterThan(100);
   });
 
   test('there is no import cycle, type-only imports included', () => {
