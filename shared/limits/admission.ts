@@ -142,7 +142,7 @@ export const admit = async (
       const what =
         bounds.tokens !== undefined && amounts.tokens > bounds.tokens
           ? `about ${amounts.tokens} tokens; the ${check.window.kind === 'minute' ? 'per-minute' : 'monthly'} token limit of ${check.label} is ${bounds.tokens}`
-          : `about $${microsToUsd(amounts.spendMicros).toFixed(4)}; the monthly budget of ${check.label} is $${check.limits.monthlyBudgetUsd}`;
+          : `about $${microsToUsd(amounts.spendMicros).toFixed(4)} at the dearest model that may serve it (fallbacks included); the monthly budget of ${check.label} is $${check.limits.monthlyBudgetUsd}`;
       throw new InvalidRequestError(`This request needs ${what}. Lower max_tokens (or n) or shorten the prompt.`, {
         code: 'request_exceeds_limit',
         param: 'max_tokens',

@@ -38,3 +38,28 @@ export const reservationFor = (
     monthly: { tokens: promptTokens + most, spendMicros: cost(most) },
   };
 };
+
+/**
+ * The reservation of a request that any of `candidates` may serve (the routed model, then its
+ * fallbacks): the most of each figure, so a dearer fallback cannot overrun a hard cap while the
+ * request runs. Reconciliation then records what the serving model used.
+ */
+export const reservationForCandidates = (
+  chat: ChatRequest,
+  candidates: ReadonlyArray<Pick<ModelConfig, 'pricing' | 'maxOutputTokens' | 'contextWindow'>>,
+  promptTokens: number,
+  reserveOutputTokens: number,
+): Reservation =>
+  candidates
+    .map((model) => reservationFor(chat, model, promptTokens, reserveOutputTokens))
+    .reduce(
+      (most, each) => ({
+        tokens: Math.max(most.tokens, each.tokens),
+        spendMicros: Math.max(most.spendMicros, each.spendMicros),
+        monthly: {
+          tokens: Math.max(most.monthly.tokens, each.monthly.tokens),
+          spendMicros: Math.max(most.monthly.spendMicros, each.monthly.spendMicros),
+        },
+      }),
+      NO_RESERVATION,
+    );

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { monthWindow } from '#shared/limits/windows.ts';
 import { microsToUsd } from '#shared/pricing/cost.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { configureResilience, type Harness, startHarness } from './harness.ts';
 
 // A monthly budget is a hard cap: concurrent requests without max_tokens cannot overrun it,
 // because admission holds the most each one can cost (the model's maxOutputTokens).
@@ -13,6 +13,8 @@ beforeAll(async () => {
     configure: (config) => {
       // A tiny per-minute reservation, so only the monthly hard reservation stands between a burst and the budget.
       config.limits = { reserveOutputTokens: 1 };
+      // gpt-fake ($0.15/$0.6 per million) falls back to claude-fake ($3/$15).
+      configureResilience(config);
       config.models.push({
         id: 'mock-pricey',
         provider: 'mock',
@@ -53,3 +55,33 @@ test('20 concurrent requests without max_tokens stay within a $0.25 monthly budg
   expect(microsToUsd(window.spendMicros)).toBeGreaterThan(0);
   expect(microsToUsd(window.spendMicros)).toBeLessThanOrEqual(budget);
 });
+
+test.each([
+  { budget: 0.001, served: false },
+  { budget: 0.05, served: true },
+])(
+  'a failing cheap model whose fallback is dearer cannot take a key past its $budget monthly budget',
+  async ({ budget, served }) => {
+    // Prepare: the cheap model fails; its fallback would write 1,000 tokens at $15 per million ($0.015).
+    const { key, id } = await harness.createKey({ limits: { monthlyBudgetUsd: budget } });
+    harness.openaiUpstream.setBehavior({ kind: 'error', status: 500, message: 'down' });
+    harness.anthropicUpstream.setBehavior({ kind: 'reply', text: 'ok', usage: { input_tokens: 10, output_tokens: 1_000 } });
+
+    // Act
+    const response = await harness.fetch('/v1/chat/completions', {
+      method: 'POST',
+      key,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-fake', max_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    await response.text();
+    await harness.router.idle();
+    harness.openaiUpstream.setBehavior({ kind: 'echo' });
+
+    // Assess: refused up front when the fallback's most could exceed the budget; else served by it, within it.
+    expect(response.status).toBe(served ? 200 : 400);
+    if (served) expect(response.headers.get('x-router-model')).toBe('claude-fake');
+    const window = await harness.router.runtime.limits.read(`key#${id}`, monthWindow(new Date()));
+    expect(microsToUsd(window.spendMicros)).toBeLessThanOrEqual(budget);
+  },
+);

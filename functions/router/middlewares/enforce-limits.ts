@@ -2,7 +2,7 @@ import type { Limits } from '#shared/config/schema.ts';
 import { RateLimitError, RouterError, ServiceUnavailableError } from '#shared/errors.ts';
 import { accessLists, servingModels } from '#shared/keys/key-access.ts';
 import { type Admission, admit, reconcile } from '#shared/limits/admission.ts';
-import { NO_RESERVATION, reservationFor } from '#shared/limits/reservation.ts';
+import { NO_RESERVATION, reservationForCandidates } from '#shared/limits/reservation.ts';
 import { resolveLimits } from '#shared/limits/resolve-limits.ts';
 import { clientKey } from '../http/request-state.ts';
 import type { RouterRuntime } from '../runtime.ts';
@@ -58,11 +58,17 @@ export const enforceLimits = (
     const key = clientKey(state);
     if (!chat || !decision || !key) return;
     const limits = resolveLimits(runtime.config, key);
-    // After the guardrails, so a capped max_tokens is what is reserved. A dry run calls no model:
-    // it counts as a request (rpm) and reserves no tokens or spend.
+    // After the guardrails, so a capped max_tokens is what is reserved; at the dearest of the models
+    // that may serve it, fallbacks included, so a fallback cannot overrun a monthly hard cap. A dry
+    // run calls no model: it counts as a request (rpm) and reserves no tokens or spend.
     const reservation = state.dryRun
       ? NO_RESERVATION
-      : reservationFor(chat, decision.model, decision.features.promptTokens, runtime.config.limits.reserveOutputTokens);
+      : reservationForCandidates(
+          chat,
+          [decision.model, ...decision.fallbacks],
+          decision.features.promptTokens,
+          runtime.config.limits.reserveOutputTokens,
+        );
 
     let admission: Admission;
     try {
