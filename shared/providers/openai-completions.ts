@@ -5,6 +5,7 @@ import type { CompletionResult, ModelTarget, ProviderCallOptions, StreamEvent, T
 import { readJsonBody, readSseEvents } from './upstream-body.ts';
 import { upstreamHttpError, upstreamProtocolError, upstreamStreamCutError } from './upstream-errors.ts';
 import { cachedEndpoints, postUpstream, type UpstreamEndpoint, upstreamUrl } from './upstream-fetch.ts';
+import { withholdFields } from './withheld-fields.ts';
 
 // Legacy completions (`POST {baseUrl}/completions`) on an OpenAI-compatible upstream: instruct and
 // base models, fill-in-the-middle (`suffix`), `echo`, `logprobs`, `best_of`. The body passes through
@@ -65,7 +66,7 @@ export const createOpenAITextCompletions = (
     }),
   );
   const upstreamBody = (body: TextCompletionBody, target: ModelTarget, stream: boolean): Record<string, unknown> => {
-    const sent: Record<string, unknown> = { ...body, model: target.config.upstreamModel ?? target.config.id };
+    const sent = withholdFields({ ...body, model: target.config.upstreamModel ?? target.config.id });
     if (stream) {
       sent.stream = true;
       sent.stream_options = { ...(isObject(body.stream_options) ? body.stream_options : {}), include_usage: true };

@@ -8,6 +8,7 @@ import type { CompletionResult, ModelTarget, Provider, ProviderCallOptions, Stre
 import { readJsonBody, readSseEvents } from './upstream-body.ts';
 import { upstreamHttpError, upstreamProtocolError, upstreamStreamCutError } from './upstream-errors.ts';
 import { cachedEndpoints, postUpstream, upstreamUrl } from './upstream-fetch.ts';
+import { withholdFields } from './withheld-fields.ts';
 
 // Any OpenAI-compatible upstream: OpenAI, Azure OpenAI, Groq, Together, vLLM, Ollama. The request
 // passes through nearly untouched (unknown fields included); only the model name is swapped and
@@ -15,12 +16,8 @@ import { cachedEndpoints, postUpstream, upstreamUrl } from './upstream-fetch.ts'
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
-/** Fields the router consumes itself and does not forward (some compatible servers reject them). */
-const ROUTER_ONLY_FIELDS = ['metadata'] as const;
-
 export const toOpenAIRequestBody = (request: ChatRequest, target: ModelTarget, stream: boolean): Record<string, unknown> => {
-  const body: Record<string, unknown> = { ...request, model: target.config.upstreamModel ?? target.config.id };
-  for (const field of ROUTER_ONLY_FIELDS) delete body[field];
+  const body = withholdFields({ ...request, model: target.config.upstreamModel ?? target.config.id });
   if (stream) {
     body.stream = true;
     body.stream_options = { ...(request.stream_options ?? {}), include_usage: true };

@@ -93,6 +93,9 @@ describe('OpenAI-compatible upstreams', () => {
       stop: ['\n'],
       // @ts-expect-error a vendor field the SDK does not know; it must pass through
       top_k: 5,
+      // Withheld: a dearer tier than the configured prices bill, and storage in the operator's account.
+      service_tier: 'priority',
+      store: true,
     });
 
     // Assess

@@ -29,10 +29,13 @@ describe('toOpenAIRequestBody', () => {
     expect(body.model).toBe('fast');
   });
 
-  test('drops the router-only metadata and keeps unknown and known fields unchanged', () => {
-    // Prepare
+  test('withholds metadata, service_tier and store, and keeps unknown and known fields unchanged', () => {
+    // Prepare: a priority tier costs the operator more than the configured prices bill; a stored
+    // conversation would land in the operator's account.
     const chat = request({
       metadata: { team: 'search' },
+      service_tier: 'priority',
+      store: true,
       temperature: 0.2,
       seed: 7,
       reasoning_effort: 'low',
