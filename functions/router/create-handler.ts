@@ -58,5 +58,7 @@ export const createRouterHandler = (runtime: RouterRuntime, extra: { tracing?: M
     .handler(async (_event, context, { signal }) => {
       const { state, route } = context;
       if (!route) throw new Error('no route matched');
-      return route.handle({ state, runtime, signal });
+      const response = await route.handle({ state, runtime, signal });
+      if (typeof response.body !== 'string') state.responseBody = response.body;
+      return response;
     });

@@ -71,3 +71,32 @@ test('a client that hangs up mid-stream is billed for what the model produced un
   const detail = event?.detail as { usage: { completionTokens: number } } | undefined;
   expect(detail?.usage.completionTokens).toBeGreaterThan(0);
 });
+
+test('a client that hangs up before the first token of a stream is billed the prompt the model was sent', async () => {
+  // Prepare
+  const { key: streamKey, id } = await harness.createKey({ limits: { tpm: 10_000_000 } });
+  const prompt = 'lorem ipsum dolor sit amet '.repeat(2_000);
+
+  // Act: leave while the model is still "thinking" (300 ms).
+  const response = await harness
+    .fetch('/v1/chat/completions', {
+      method: 'POST',
+      key: streamKey,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock-slow', stream: true, messages: [{ role: 'user', content: prompt }] }),
+      signal: AbortSignal.timeout(100),
+    })
+    .catch((error: unknown) => error);
+  expect(response).toBeInstanceOf(Error);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await harness.router.idle();
+
+  // Assess: the prompt is billed (an estimate: the upstream reported nothing), and the hang-up is named.
+  const event = harness.router.bus.archive.find((candidate) => (candidate.detail as { keyId: string }).keyId === id);
+  expect(event?.detail).toMatchObject({
+    servedModel: 'mock-slow',
+    streamError: 'client_closed',
+    usage: { completionTokens: 0, estimated: true },
+  });
+  expect((event?.detail as { usage?: { promptTokens: number } } | undefined)?.usage?.promptTokens).toBeGreaterThan(5_000);
+});

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { ChatRequest } from '#shared/api/chat-request.ts';
 import type { Usage } from '#shared/api/chat-response.ts';
 import type { GuardrailPolicy } from '#shared/config/guardrails-schema.ts';
@@ -72,6 +73,12 @@ export interface RequestState {
   placeholders?: PlaceholderState;
   /** Headers any middleware wants on the response (x-router-*, rate limits). */
   responseHeaders: Record<string, string>;
+  /**
+   * A streamed answer's body, once the handler returned it. A client gone before the first byte
+   * leaves it unread (Node's pipeline refuses a closed destination without closing the source), so
+   * it is closed after the response: its hang-up accounting runs and the upstream call stops.
+   */
+  responseBody?: Readable;
   /** Work to do after the last byte reached the client (usage events, reconciliation), run concurrently. */
   afterResponse: Array<() => Promise<void> | void>;
   /** Work that reports on the rest (the log line, metrics): runs once `afterResponse` is done. */

@@ -13,6 +13,10 @@ export const runAfterResponse =
     // middy types plugin hooks with the plain Lambda context; ours carries the state.
     const state = (request.context as Partial<RouterContext> | undefined)?.state;
     if (state === undefined) return;
+    // A stream nobody read (the client left before its first byte): closing it bills what the model
+    // was sent and stops the upstream, as a hang-up mid-answer does.
+    const body = state.responseBody;
+    if (body && !body.destroyed && !body.readableEnded) body.destroy(new Error('client closed the connection'));
     const run = async (task: () => Promise<void> | void): Promise<void> => {
       try {
         await task();
