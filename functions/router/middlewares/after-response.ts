@@ -16,7 +16,8 @@ export const runAfterResponse =
     // A stream nobody read (the client left before its first byte): closing it bills what the model
     // was sent and stops the upstream, as a hang-up mid-answer does.
     const body = state.responseBody;
-    if (body && !body.destroyed && !body.readableEnded) body.destroy(new Error('client closed the connection'));
+    // Without an error: nobody listens to this stream any more, and an 'error' event would be uncaught.
+    if (body && !body.destroyed && !body.readableEnded) body.destroy();
     const run = async (task: () => Promise<void> | void): Promise<void> => {
       try {
         await task();
