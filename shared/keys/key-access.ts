@@ -1,4 +1,5 @@
 import type { RouterConfig } from '../config/schema.ts';
+import { PermissionError } from '../errors.ts';
 import type { KeyRecord } from './key-record.ts';
 
 // Which models a caller may ask for and be served by. A key, its tenant and its plan may each
@@ -22,6 +23,16 @@ export const accessLists = (
 /** A name the caller may ask for: in every list that applies. */
 export const mayRequest = (lists: readonly (readonly string[])[], name: string): boolean =>
   lists.every((list) => list.includes(name));
+
+/** Throws the 403 for a name the caller may not ask for, naming those it may (of `names`). */
+export const assertMayRequest = (lists: readonly (readonly string[])[], name: string, names: readonly string[]): void => {
+  if (mayRequest(lists, name)) return;
+  const allowed = names.filter((candidate) => mayRequest(lists, candidate));
+  throw new PermissionError(`This API key may not use model '${name}'. Allowed: ${allowed.join(', ')}.`, {
+    code: 'model_not_allowed',
+    param: 'model',
+  });
+};
 
 /**
  * The models that may serve the caller, whatever it asks for: per list, the model ids it names,

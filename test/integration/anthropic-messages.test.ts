@@ -1,4 +1,11 @@
-import Anthropic, { APIError, AuthenticationError, BadRequestError, NotFoundError, RateLimitError } from '@anthropic-ai/sdk';
+import Anthropic, {
+  APIError,
+  AuthenticationError,
+  BadRequestError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+} from '@anthropic-ai/sdk';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { UsageEventDetail } from '#shared/events/usage-event.ts';
@@ -427,6 +434,25 @@ describe('messages.countTokens', () => {
     expect(long.input_tokens).toBeGreaterThan(short.data.input_tokens + 10);
     expect(short.response.headers.get('x-ratelimit-remaining-tokens')).toBeNull();
     expect(harness.openaiUpstream.requests.length + harness.anthropicUpstream.requests.length).toBe(before);
+  });
+
+  test('a model the key may not use is a PermissionDeniedError, as on /v1/messages', async () => {
+    // Prepare
+    const narrow = (await harness.createKey({ models: ['mock-small'] })).key;
+
+    // Act
+    const refused = await client(narrow)
+      .messages.countTokens({ model: 'gpt-fake', messages: [{ role: 'user', content: 'x' }] })
+      .catch((caught: unknown) => caught);
+    const allowed = await client(narrow).messages.countTokens({
+      model: 'mock-small',
+      messages: [{ role: 'user', content: 'x' }],
+    });
+
+    // Assess
+    expect(refused).toBeInstanceOf(PermissionDeniedError);
+    expect((refused as APIError).error).toMatchObject({ type: 'error', error: { code: 'model_not_allowed' } });
+    expect(allowed.input_tokens).toBeGreaterThan(0);
   });
 
   test('an unknown model is a NotFoundError, a missing key an AuthenticationError', async () => {

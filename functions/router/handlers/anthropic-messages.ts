@@ -6,10 +6,12 @@ import {
 } from '#shared/api/anthropic-messages.ts';
 import { toAnthropicMessage } from '#shared/api/anthropic-response.ts';
 import type { ChatRequest } from '#shared/api/chat-request.ts';
+import { accessLists, assertMayRequest } from '#shared/keys/key-access.ts';
 import { unknownModelError } from '#shared/routing/model-router.ts';
 import { estimatePromptTokens } from '#shared/tokens/estimate-tokens.ts';
 import { anthropicStream } from '../http/anthropic-stream.ts';
 import { SSE_HEADERS } from '../http/event-stream.ts';
+import { clientKey } from '../http/request-state.ts';
 import { type HttpResponse, jsonResponse } from '../http/types.ts';
 import type { HandlerContext } from '../route-spec.ts';
 import type { RouterRuntime } from '../runtime.ts';
@@ -63,11 +65,14 @@ export const anthropicMessages = async (context: HandlerContext): Promise<HttpRe
 
 /**
  * `POST /v1/messages/count_tokens`: the router's own estimate of the prompt (the same one
- * admission reserves with), so it costs no model call and no limits; the model must still exist.
+ * admission reserves with), so it costs no model call and no limits; the model must still exist,
+ * and be one the key may use.
  */
 export const countTokens = async ({ state, runtime }: HandlerContext): Promise<HttpResponse> => {
   const request = state.body as AnthropicCountTokensRequest;
   const model = resolveAnthropicModel(request.model, runtime);
   if (!runtime.models.has(model)) throw unknownModelError(request.model, runtime.models.names);
+  const key = clientKey(state);
+  assertMayRequest(key ? accessLists(runtime.config, key) : [], model, runtime.models.names);
   return jsonResponse(200, { input_tokens: estimatePromptTokens(anthropicPromptToChat(request, model)) });
 };

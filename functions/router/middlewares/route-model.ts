@@ -1,6 +1,5 @@
 import type { RouterConfig } from '#shared/config/schema.ts';
-import { PermissionError } from '#shared/errors.ts';
-import { accessLists, mayRequest, servingModels } from '#shared/keys/key-access.ts';
+import { accessLists, assertMayRequest, servingModels } from '#shared/keys/key-access.ts';
 import { type ModelRouter, unknownModelError } from '#shared/routing/model-router.ts';
 import { clientKey } from '../http/request-state.ts';
 import type { RouterMiddleware } from './router-context.ts';
@@ -23,13 +22,7 @@ export const routeModel = (
     if (!models.has(chat.model)) throw unknownModelError(chat.model, models.names);
     const key = clientKey(state);
     const lists = key ? accessLists(config, key) : [];
-    if (!mayRequest(lists, chat.model)) {
-      const allowed = models.names.filter((name) => mayRequest(lists, name));
-      throw new PermissionError(`This API key may not use model '${chat.model}'. Allowed: ${allowed.join(', ')}.`, {
-        code: 'model_not_allowed',
-        param: 'model',
-      });
-    }
+    assertMayRequest(lists, chat.model, models.names);
     const allowed = servingModels(config, lists);
     state.decision = models.decide({
       request: chat,
