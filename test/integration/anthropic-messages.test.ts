@@ -6,7 +6,6 @@ import Anthropic, {
   PermissionDeniedError,
   RateLimitError,
 } from '@anthropic-ai/sdk';
-import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { UsageEventDetail } from '#shared/events/usage-event.ts';
 import { type Harness, startHarness } from './harness.ts';
@@ -48,10 +47,7 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 
 const usageEvent = async (requestId: string | null): Promise<UsageEventDetail | undefined> => {
   await harness.router.idle();
-  const event = harness.router.bus.archive.find((entry) => (entry.detail as UsageEventDetail).requestId === requestId) as
-    | EventBridgeEvent<string, UsageEventDetail>
-    | undefined;
-  return event?.detail;
+  return harness.usageEvent(requestId);
 };
 
 const weatherTool = {

@@ -1,9 +1,6 @@
-import type { EventBridgeEvent } from 'aws-lambda';
-import { APIError } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import type { UsageEventDetail } from '#shared/events/usage-event.ts';
 import { monthWindow } from '#shared/limits/windows.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { type Harness, refusal, startHarness } from './harness.ts';
 
 // `POST /v1/completions` (legacy) as a client sees it, through the official `openai` SDK: forwarded
 // to an OpenAI-compatible upstream's own /completions, JSON and SSE, guarded and billed like chat;
@@ -35,23 +32,6 @@ beforeAll(async () => {
 });
 afterAll(async () => harness.close());
 afterEach(() => harness.openaiUpstream.setBehavior({ kind: 'echo' }));
-
-const eventOf = (requestId: string): UsageEventDetail | undefined =>
-  (
-    harness.router.bus.archive.find((event) => (event.detail as UsageEventDetail).requestId === requestId) as
-      | EventBridgeEvent<string, UsageEventDetail>
-      | undefined
-  )?.detail;
-
-/** What the SDK throws for a refused call: the status and the body's OpenAI error. */
-const refusal = async (call: Promise<unknown>) => {
-  const error = await call.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof APIError)) throw new Error(`expected an API error, got ${String(error)}`);
-  return { status: error.status, ...(error.error as { message: string; code: string | null; param: string | null }) };
-};
 
 describe('OpenAI-compatible upstreams', () => {
   test("completions.create gets a text_completion from the upstream's own /completions", async () => {
@@ -298,7 +278,7 @@ describe('guardrails, limits and billing', () => {
     // Assess: 2 prompt tokens at $1,000/MTok and 3 completion tokens at $2,000/MTok.
     const requestId = response.headers.get('x-request-id') ?? '';
     expect(completion.usage).toMatchObject({ prompt_tokens: 2, completion_tokens: 3 });
-    expect(eventOf(requestId)).toMatchObject({
+    expect(harness.usageEvent(requestId)).toMatchObject({
       endpoint: '/v1/completions',
       servedModel: 'instruct-fake',
       usage: { promptTokens: 2, completionTokens: 3, estimated: false },

@@ -1,12 +1,9 @@
-import type { EventBridgeEvent } from 'aws-lambda';
-import { APIError } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { ConfigInput } from '#shared/config/schema.ts';
-import type { UsageEventDetail } from '#shared/events/usage-event.ts';
 import { monthWindow } from '#shared/limits/windows.ts';
 import { fakeBedrockVector } from '#test/fixtures/fake-bedrock.ts';
 import { fakeVector } from '#test/fixtures/fake-openai.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { type Harness, refusal, startHarness } from './harness.ts';
 
 // `POST /v1/embeddings` as a client sees it, through the official `openai` SDK: OpenAI-compatible
 // upstreams, Bedrock's Titan and Cohere models and the mock; routing by the `embeddings`
@@ -79,23 +76,6 @@ afterEach(() => {
   harness.openaiUpstream.setBehavior({ kind: 'echo' });
   harness.bedrockUpstream.setBehavior({ kind: 'reply' });
 });
-
-const eventOf = (requestId: string): UsageEventDetail | undefined =>
-  (
-    harness.router.bus.archive.find((event) => (event.detail as UsageEventDetail).requestId === requestId) as
-      | EventBridgeEvent<string, UsageEventDetail>
-      | undefined
-  )?.detail;
-
-/** What the SDK throws for a refused call: the status and the body's OpenAI error. */
-const refusal = async (call: Promise<unknown>) => {
-  const error = await call.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof APIError)) throw new Error(`expected an API error, got ${String(error)}`);
-  return { status: error.status, ...(error.error as { message: string; code: string | null; param: string | null }) };
-};
 
 describe('OpenAI-compatible upstreams', () => {
   test('embeddings.create gets one vector per input, in order, decoded from base64 by the SDK', async () => {
@@ -405,7 +385,7 @@ describe('limits, usage events and billing', () => {
 
     // Assess
     const requestId = response.headers.get('x-request-id') ?? '';
-    expect(eventOf(requestId)).toMatchObject({
+    expect(harness.usageEvent(requestId)).toMatchObject({
       endpoint: '/v1/embeddings',
       requestedModel: 'embed-fake',
       servedModel: 'embed-fake',

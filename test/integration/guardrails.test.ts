@@ -364,8 +364,7 @@ describe('review regressions', () => {
     expect(text).not.toContain('zebra');
     expect(text).toContain('"code":"content_policy"');
     const requestId = response.headers.get('x-request-id');
-    const event = harness.router.bus.archive.find((candidate) => (candidate.detail as UsageEventDetail).requestId === requestId);
-    expect((event?.detail as UsageEventDetail | undefined)?.usage).toMatchObject({
+    expect(harness.usageEvent(requestId)?.usage).toMatchObject({
       promptTokens: 40,
       completionTokens: 777,
       estimated: false,

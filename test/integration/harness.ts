@@ -1,6 +1,7 @@
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { type LocalServer, startLocalServer } from '#local/server.ts';
 import type { ConfigInput } from '#shared/config/schema.ts';
+import type { UsageEventDetail } from '#shared/events/usage-event.ts';
 import { createBedrockProvider } from '#shared/providers/bedrock/bedrock-provider.ts';
 import { FAKE_ANTHROPIC_KEY, type FakeAnthropic, startFakeAnthropic } from '#test/fixtures/fake-anthropic.ts';
 import { type FakeBedrock, startFakeBedrock } from '#test/fixtures/fake-bedrock.ts';
@@ -24,6 +25,8 @@ export interface Harness {
   /** The official `openai` SDK pointed at the router: only `baseURL` and the key change. */
   client(key: string): OpenAI;
   fetch(path: string, init?: RequestInit & { key?: string }): Promise<Response>;
+  /** The usage event the router published for a request (its detail), from the local bus's archive. */
+  usageEvent(requestId: string | null): UsageEventDetail | undefined;
   close(): Promise<void>;
 }
 
@@ -131,6 +134,8 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
     },
     client: (key) => new OpenAI({ apiKey: key, baseURL: `${router.url}/v1`, maxRetries: 0 }),
     fetch: fetchRouter,
+    usageEvent: (requestId) =>
+      router.bus.archive.map((event) => event.detail as UsageEventDetail).find((detail) => detail.requestId === requestId),
     async close() {
       await router.close();
       await openaiUpstream.close();
@@ -151,4 +156,14 @@ export const configureResilience = (config: ConfigInput, failureThreshold = 100)
   for (const model of config.models) {
     if (model.id === 'gpt-fake') Object.assign(model, { fallbacks: ['claude-fake'], firstByteTimeoutMs: 300, timeoutMs: 600 });
   }
+};
+
+/** What the `openai` SDK throws for a refused call: the status and the body's OpenAI error. */
+export const refusal = async (call: Promise<unknown>) => {
+  const error = await call.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof APIError)) throw new Error(`expected an API error, got ${String(error)}`);
+  return { status: error.status, ...(error.error as { message: string; code: string | null; param: string | null }) };
 };

@@ -118,11 +118,7 @@ test.each([false, true])(
     harness.openaiUpstream.setBehavior({ kind: 'echo' });
 
     // Assess: the arguments alone are about 200 tokens, estimated.
-    const requestId = response.headers.get('x-request-id');
-    const event = harness.router.bus.archive.find(
-      (candidate) => (candidate.detail as { requestId: string }).requestId === requestId,
-    );
-    const usage = (event?.detail as { usage: { completionTokens: number; estimated: boolean } } | undefined)?.usage;
+    const usage = harness.usageEvent(response.headers.get('x-request-id'))?.usage;
     expect(usage?.estimated).toBe(true);
     expect(usage?.completionTokens).toBeGreaterThan(150);
   },
