@@ -20,17 +20,23 @@ export interface TextCompletion {
   system_fingerprint?: string | null;
 }
 
+/** A chat choice as a text completion's: its text, the rest as is. */
+const textChoice = (
+  text: string | null | undefined,
+  choice: { index: number; logprobs?: unknown; finish_reason: TextCompletionChoice['finish_reason'] },
+): TextCompletionChoice => ({
+  text: text ?? '',
+  index: choice.index,
+  logprobs: choice.logprobs ?? null,
+  finish_reason: choice.finish_reason,
+});
+
 export const toTextCompletion = (completion: ChatCompletion): TextCompletion => ({
   id: completion.id,
   object: 'text_completion',
   created: completion.created,
   model: completion.model,
-  choices: completion.choices.map((choice) => ({
-    text: choice.message.content ?? '',
-    index: choice.index,
-    logprobs: choice.logprobs ?? null,
-    finish_reason: choice.finish_reason,
-  })),
+  choices: completion.choices.map((choice) => textChoice(choice.message.content, choice)),
   ...(completion.usage ? { usage: completion.usage } : {}),
   ...(completion.system_fingerprint ? { system_fingerprint: completion.system_fingerprint } : {}),
 });
@@ -40,10 +46,5 @@ export const toTextCompletionChunk = (chunk: ChatCompletionChunk): TextCompletio
   object: 'text_completion',
   created: chunk.created,
   model: chunk.model,
-  choices: chunk.choices.map((choice) => ({
-    text: choice.delta.content ?? '',
-    index: choice.index,
-    logprobs: choice.logprobs ?? null,
-    finish_reason: choice.finish_reason,
-  })),
+  choices: chunk.choices.map((choice) => textChoice(choice.delta.content, choice)),
 });

@@ -1,7 +1,7 @@
 import type { ConverseResponse, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
 import type { ChatRequest, ToolCall } from '../../api/chat-request.ts';
 import type { FinishReason, Usage } from '../../api/chat-response.ts';
-import { toOpenAIUsage } from '../../api/chat-response.ts';
+import { messageOutputText, toOpenAIUsage } from '../../api/chat-response.ts';
 import { estimateUsage } from '../../tokens/estimate-tokens.ts';
 import type { CompletionResult } from '../types.ts';
 import { upstreamProtocolError } from '../upstream-errors.ts';
@@ -60,8 +60,9 @@ export const fromConverseOutput = (
     // Reasoning blocks are the model's scratchpad, not its answer: they are not passed on.
   }
   // Tool calls are output too, when an estimate has to stand in for the reported usage.
-  const produced = text + toolCalls.map((call) => call.function.name + call.function.arguments).join('');
-  const usage = fromConverseUsage(output.usage) ?? estimateUsage(request ?? { messages: [] }, produced);
+  const usage =
+    fromConverseUsage(output.usage) ??
+    estimateUsage(request ?? { messages: [] }, messageOutputText({ content: text, tool_calls: toolCalls }));
   const message = toolCalls.length > 0 ? { content: text || null, tool_calls: toolCalls } : { content: text };
   return {
     completion: {
