@@ -78,7 +78,7 @@ const promptKey = (messages: readonly Message[]): string => JSON.stringify(messa
 
 const seenAcrossSources = new Set<string>();
 
-const buildSource = (source: Source): { report: SourceReport; rows: Row[] } => {
+const buildSource = async (source: Source): Promise<{ report: SourceReport; rows: Row[] }> => {
   const report: SourceReport = {
     id: source.id,
     label: source.label,
@@ -134,7 +134,7 @@ const buildSource = (source: Source): { report: SourceReport; rows: Row[] } => {
     },
     rng: seededRng(`${seed}:${source.id}:extract`),
   };
-  const candidates: Candidate[] = extractor(ctx);
+  const candidates: Candidate[] = await extractor(ctx);
   report.candidates = candidates.length;
 
   // Length filter and exact dedup inside the source, before sampling, so caps fill with unique rows.
@@ -205,7 +205,7 @@ if (unknown.length > 0) {
 const reports: SourceReport[] = [];
 const allRows: Row[] = [];
 for (const source of selected) {
-  const { report, rows } = buildSource(source);
+  const { report, rows } = await buildSource(source);
   reports.push(report);
   allRows.push(...rows);
   const file = join(out, `${source.id}.jsonl`);

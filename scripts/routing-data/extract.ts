@@ -1,55 +1,29 @@
 import { basename, dirname } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { engineeringExtractors } from './extract-engineering.ts';
+import {
+  type Candidate,
+  type ExtractContext,
+  type Extractor,
+  isObject,
+  type Json,
+  json,
+  jsonLines,
+  list,
+  type Message,
+  objects,
+  type Role,
+  str,
+  text,
+  user,
+} from './extract-kit.ts';
+import { multilingualExtractors } from './extract-multilingual.ts';
 import { clean, decodeMixed, htmlToText, parseCsvRecords, pick, type Rng } from './text.ts';
+
+export type { Candidate, ExtractContext, Extractor, Message };
 
 // One extractor per source id: from the files read at the pinned commit to candidate rows, in a
 // stable order (sorted paths, then file order). Sampling and caps happen in build-corpus.ts.
-
-export type Role = 'system' | 'user' | 'assistant';
-export interface Message {
-  role: Role;
-  content: string;
-}
-export interface Candidate {
-  /** What groupCap counts: a task, language, story, category... */
-  group: string;
-  messages: Message[];
-}
-
-export interface ExtractContext {
-  /** Paths whose blobs were read, sorted. */
-  paths: readonly string[];
-  bytes(path: string): Buffer;
-  /** For template choices and cut points; seeded per source. */
-  rng: Rng;
-}
-
-export type Extractor = (ctx: ExtractContext) => Candidate[];
-
-const user = (content: string): Message[] => [{ role: 'user', content: clean(content) }];
-
-const text = (ctx: ExtractContext, path: string): string => ctx.bytes(path).toString('utf8');
-
-const json = (ctx: ExtractContext, path: string): unknown => JSON.parse(text(ctx, path));
-
-const jsonLines = (ctx: ExtractContext, path: string): unknown[] =>
-  text(ctx, path)
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line));
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const str = (record: Json, key: string): string => {
-  const value = record[key];
-  return typeof value === 'string' ? value : '';
-};
-
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-
-const objects = (value: unknown): Json[] => list(value).filter(isObject);
 
 /** BIG-Bench style files: { examples: [{ input, target }] } -> input only. */
 const bigBench =
@@ -791,4 +765,6 @@ export const extractors: Record<string, Extractor> = {
           return [{ group: 'piqa', messages: user(pick(ctx.rng, piqaTemplates)(goal, a.trim(), b.trim())) }];
         }),
     ),
+  ...engineeringExtractors,
+  ...multilingualExtractors,
 };

@@ -47,6 +47,42 @@ const bbhTasks = [
 
 const xquadLanguages = ['ar', 'de', 'el', 'en', 'es', 'hi', 'ro', 'ru', 'th', 'tr', 'vi', 'zh'];
 
+const polymathLanguages = [
+  'ar',
+  'bn',
+  'de',
+  'en',
+  'es',
+  'fr',
+  'id',
+  'it',
+  'ja',
+  'ko',
+  'ms',
+  'pt',
+  'ru',
+  'sw',
+  'te',
+  'th',
+  'vi',
+  'zh',
+];
+
+/** JMMLU subjects at college, professional or formal level (the high-school and general ones left out). */
+const jmmluSubjects = [
+  'abstract_algebra',
+  'college_biology',
+  'college_chemistry',
+  'college_computer_science',
+  'college_mathematics',
+  'college_medicine',
+  'college_physics',
+  'formal_logic',
+  'professional_accounting',
+  'professional_medicine',
+  'professional_psychology',
+];
+
 const sgdTrainFiles = Array.from({ length: 30 }, (_, i) => `train/dialogues_${String(i + 1).padStart(3, '0')}.json`);
 
 export const sources: readonly Source[] = [
@@ -510,5 +546,84 @@ export const sources: readonly Source[] = [
       'ybisk/piqa dataset card ("PIQA is licensed under the Academic Free License (AFL), version 3.0"); the 1,838 validation items are carried in mosaicml/llm-foundry (Apache-2.0, LICENSE)',
     selection: 'PIQA validation goals with their two candidate solutions in seeded "which is better" phrasings, no answer',
     cap: 100,
+  },
+  // ---- v5: strong rows in engineering registers and in languages other than English ----
+  {
+    id: 'spider2-lite',
+    label: 'strong',
+    repo: 'xlang-ai/Spider2',
+    commit: 'e12c5f1e6550a5df88995520c3bf00bbe7bad2d2',
+    paths: ['spider2-lite/spider2-lite.jsonl'],
+    licence: 'MIT',
+    licenceFile: 'LICENSE',
+    selection:
+      'Spider 2.0-lite, all 547 enterprise text-to-SQL tasks (BigQuery, Snowflake, SQLite warehouses; the benchmark as a whole is the label); the question in seeded phrasings naming the dialect and database, no schema',
+    cap: 547,
+  },
+  {
+    id: 'swebench-lite',
+    label: 'strong',
+    repo: 'OpenAutoCoder/Agentless',
+    commit: '5ce5888b9f149beaace393957a55ea8ee46c9f71',
+    paths: ['classification/swebench_lite_classifications.csv'],
+    licence: 'MIT',
+    licenceFile: 'LICENSE; SWE-bench/SWE-bench:LICENSE (MIT, the dataset)',
+    selection:
+      'SWE-bench Lite, all 300 problem statements (GitHub issues of 12 Python projects that need a patch), raw or in seeded "fix this" phrasings; no patches',
+    cap: 300,
+    groupCap: 80,
+  },
+  {
+    id: 'bigcodebench',
+    label: 'strong',
+    repo: 'bigcode-project/bigcodebench-annotation',
+    commit: 'a3b89850db670d7302571142b881e4f85eef18e3',
+    paths: ['hf_data/BigCodeBench.jsonl.gz'],
+    licence: 'Apache-2.0',
+    licenceFile: 'LICENSE',
+    selection:
+      'BigCodeBench instruct prompts using more than 2 libraries with a reference solution over 426 characters (the two offline criteria of BigCodeBench-Hard); the prompt only',
+    cap: 400,
+  },
+  {
+    id: 'dacode',
+    label: 'strong',
+    repo: 'yiyihum/da-code',
+    commit: 'b211daf51fdc9b52d5087c9df28ac50191bcabed',
+    paths: ['da_code/configs/task/all.jsonl'],
+    licence: 'MIT',
+    licenceFile: 'LICENSE',
+    selection:
+      'DA-Code agentic data-science tasks (wrangling, statistics, ML, visualisation) whose hardness field is Medium or Hard (Easy left out); the instruction in seeded phrasings',
+    cap: 400,
+  },
+  {
+    id: 'polymath',
+    label: 'strong',
+    repo: 'XZhang00/M-Thinker',
+    commit: '01f9bebb84585af684ee60c7394de1171eda3134',
+    paths: polymathLanguages.flatMap((language) =>
+      ['top', 'high', 'medium'].map((level) => `eval_tools/PolyMath/data-polymath/${language}/${level}.parquet`),
+    ),
+    licence: 'Apache-2.0',
+    licenceFile:
+      'QwenLM/PolyMath@fbf4e41cae78:README.md (Apache-2.0 badge; the dataset card); carried in XZhang00/M-Thinker (Apache-2.0, LICENSE)',
+    selection:
+      'PolyMath levels top (IMO, Putnam, USAMO...), high (AIME, CNMO...) and medium (last Gaokao question, KaoYan, AMC), 18 languages, parallel; the question only. The low level (sampled from MGSM, i.e. GSM8K test) is never read',
+    cap: 1500,
+    groupCap: 90,
+  },
+  {
+    id: 'jmmlu',
+    label: 'strong',
+    repo: 'nlp-waseda/JMMLU',
+    commit: '762cbf192c9e4588b574d718f95afd64c96fcbf4',
+    paths: jmmluSubjects.map((subject) => `JMMLU/${subject}.csv`),
+    licence: 'CC-BY-SA-4.0',
+    licenceFile: 'JMMLU/LICENSE (the JMMLU folder; JMMLU_NC_ND is never read)',
+    selection:
+      'JMMLU (Japanese MMLU, human-checked translation), the college, professional, abstract algebra and formal logic subjects; question + four options in seeded Japanese layouts, no answer',
+    cap: 900,
+    groupCap: 100,
   },
 ];
