@@ -1,12 +1,12 @@
 import { basename, dirname } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { classificationExtractors } from './extract-classification.ts';
 import { engineeringExtractors } from './extract-engineering.ts';
 import {
   type Candidate,
   type ExtractContext,
   type Extractor,
   isObject,
-  type Json,
   json,
   jsonLines,
   list,
@@ -18,6 +18,7 @@ import {
   user,
 } from './extract-kit.ts';
 import { multilingualExtractors } from './extract-multilingual.ts';
+import { textTaskExtractors } from './extract-text-tasks.ts';
 import { clean, decodeMixed, htmlToText, parseCsvRecords, pick, type Rng } from './text.ts';
 
 export type { Candidate, ExtractContext, Extractor, Message };
@@ -767,4 +768,6 @@ export const extractors: Record<string, Extractor> = {
     ),
   ...engineeringExtractors,
   ...multilingualExtractors,
+  ...classificationExtractors,
+  ...textTaskExtractors,
 };

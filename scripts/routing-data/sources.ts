@@ -2,31 +2,10 @@
 // and how rows are chosen. A row's label is its source's label, never a judgement about the row.
 // Every licence below was read from the named file at the pinned commit.
 
-export type Label = 'strong' | 'cheap';
+import type { Label, Source } from './source.ts';
+import { textTaskSources } from './sources-text-tasks.ts';
 
-export interface Source {
-  /** Also the output file name: `<out>/<id>.jsonl`. */
-  id: string;
-  label: Label;
-  /** GitHub owner/name. */
-  repo: string;
-  /** The commit every file is read at (40 hex). */
-  commit: string;
-  /** Files, or folders ending in '/', read at `commit`. */
-  paths: readonly string[];
-  /** When set, a listed file is used only if its path matches this regular expression. */
-  pathPattern?: string;
-  /** SPDX expression of the data's licence. */
-  licence: string;
-  /** Where, at `commit`, that licence is stated (`other/repo:path` when stated upstream). */
-  licenceFile: string;
-  /** How rows are selected and labelled. */
-  selection: string;
-  /** At most this many rows from the source. */
-  cap: number;
-  /** At most this many rows from one group (task, language, story, category...). */
-  groupCap?: number;
-}
+export type { Label, Source };
 
 const bbhTasks = [
   'causal_judgement',
@@ -626,4 +605,96 @@ export const sources: readonly Source[] = [
     cap: 900,
     groupCap: 100,
   },
+  // ---- v5: cheap rows that classify, tag or extract ----
+  {
+    id: 'banking77',
+    label: 'cheap',
+    repo: 'PolyAI-LDN/task-specific-datasets',
+    commit: '57ec275d8078af65b7731c2a98be812d844a6d6b',
+    paths: ['banking_data/train.csv', 'banking_data/test.csv'],
+    licence: 'CC-BY-4.0',
+    licenceFile: 'LICENSE',
+    selection:
+      'Banking77 customer-service queries (77 intents, train + test): the message alone or in seeded classification/routing requests listing 8 intents (the true one among them); no labels otherwise',
+    cap: 500,
+    groupCap: 10,
+  },
+  {
+    id: 'emobank',
+    label: 'cheap',
+    repo: 'JULIELab/EmoBank',
+    commit: '248ce2a43e165a66d31aeaed83cff9641d6654e0',
+    paths: ['corpus/emobank.csv'],
+    licence: 'CC-BY-SA-4.0',
+    licenceFile: 'README.md ("This work is licensed under CC-BY-SA 4.0")',
+    selection:
+      'EmoBank sentences (news, letters, fiction, blogs, essays, headlines) of 20+ characters in seeded sentiment/emotion requests; no ratings',
+    cap: 400,
+    groupCap: 60,
+  },
+  {
+    id: 'snips',
+    label: 'cheap',
+    repo: 'sonos/nlu-benchmark',
+    commit: 'b86ac7f1577868c42158d0dec77db50956046696',
+    paths: ['2017-06-custom-intent-engines/'],
+    pathPattern: '/(train_\\w+_full|validate_\\w+)\\.json$',
+    licence: 'CC0-1.0',
+    licenceFile: 'LICENSE',
+    selection:
+      'Snips voice-assistant requests (7 intents: weather, music, restaurants, books, films, playlists), as typed or in seeded slot-extraction requests',
+    cap: 400,
+    groupCap: 60,
+  },
+  {
+    id: 'wnut17',
+    label: 'cheap',
+    repo: 'leondz/emerging_entities_17',
+    commit: 'e52a2d2a71ac1a051ca2d532eef28653c5c02603',
+    paths: ['wnut17train.conll', 'emerging.dev.conll', 'emerging.test.annotated'],
+    licence: 'CC-BY-4.0',
+    licenceFile: 'README.md ("distributed under the CC-BY 4.0 license")',
+    selection:
+      'WNUT-17 emerging-entity sentences (tweets, Reddit, YouTube comments, StackExchange) of 6+ tokens, detokenised, in seeded named-entity requests; no tags',
+    cap: 400,
+  },
+  {
+    id: 'restaurant8k',
+    label: 'cheap',
+    repo: 'PolyAI-LDN/task-specific-datasets',
+    commit: '57ec275d8078af65b7731c2a98be812d844a6d6b',
+    paths: ['span_extraction/restaurant8k/train_0.json', 'span_extraction/restaurant8k/test.json'],
+    licence: 'CC-BY-4.0',
+    licenceFile: 'LICENSE',
+    selection:
+      'Restaurant-8k booking messages of 25+ characters (train_0, the full train set, + test) in seeded extract-the-booking-details requests; no spans',
+    cap: 400,
+    groupCap: 80,
+  },
+  {
+    id: 'fewrel',
+    label: 'cheap',
+    repo: 'thunlp/FewRel',
+    commit: '278a2315d2138810a379cd8d5718914dc56e2582',
+    paths: ['data/val_wiki.json'],
+    licence: 'MIT',
+    licenceFile: 'LICENSE',
+    selection:
+      'FewRel Wikipedia validation sentences (16 relations) with their two entities in seeded "what is the relation between X and Y" requests; no relation names',
+    cap: 400,
+    groupCap: 30,
+  },
+  {
+    id: 'query-wellformedness',
+    label: 'cheap',
+    repo: 'google-research-datasets/query-wellformedness',
+    commit: 'fb69c21416195cddc797277ea9e4d393226571d2',
+    paths: ['train.tsv', 'dev.tsv', 'test.tsv'],
+    licence: 'CC-BY-SA-4.0',
+    licenceFile: 'README.md (License section)',
+    selection:
+      'Real Google search queries (Paralex), as typed or in seeded fix-the-grammar / rewrite-as-a-question requests; no ratings',
+    cap: 400,
+  },
+  ...textTaskSources,
 ];

@@ -259,3 +259,39 @@ export const htmlToText = (html: string): string => {
       .join('\n'),
   );
 };
+
+const clitics = new Set(["'s", "'re", "'m", "'ll", "'ve", "'d", "n't"]);
+const attachLeft = new Set([',', '.', '?', '!', ';', ':', '%', ')', ']', '...']);
+const attachRight = new Set(['(', '[', '$', '#']);
+
+/**
+ * Tokenised English (`word , word`, `that 's`, `'' quoted ''`, `777 - 300`) back to written form, so
+ * the prompt looks pasted rather than pre-processed. Standalone quote tokens alternate open/close.
+ */
+export const detokenise = (tokenised: string): string => {
+  const tokens = tokenised.trim().split(/\s+/).filter(Boolean);
+  let out = '';
+  let glueNext = false;
+  const open = { '"': false, "'": false };
+  tokens.forEach((raw, i) => {
+    const token = raw === "''" || raw === '``' ? '"' : raw;
+    const prev = tokens[i - 1] ?? '';
+    const next = tokens[i + 1] ?? '';
+    let glue = glueNext || out === '';
+    glueNext = false;
+    if (token === '"' || token === "'") {
+      if (open[token]) glue = true;
+      else glueNext = true;
+      open[token] = !open[token];
+    } else if (attachLeft.has(token) || clitics.has(token.toLowerCase())) {
+      glue = true;
+    } else if (attachRight.has(token)) {
+      glueNext = true;
+    } else if (token === '-' && /\w$/.test(prev) && /^\w/.test(next)) {
+      glue = true;
+      glueNext = true;
+    }
+    out += glue ? token : ` ${token}`;
+  });
+  return out;
+};
