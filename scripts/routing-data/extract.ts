@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { classificationExtractors } from './extract-classification.ts';
+import { easyCodeExtractors } from './extract-easy-code.ts';
 import { engineeringExtractors } from './extract-engineering.ts';
 import {
   type Candidate,
@@ -770,4 +771,5 @@ export const extractors: Record<string, Extractor> = {
   ...multilingualExtractors,
   ...classificationExtractors,
   ...textTaskExtractors,
+  ...easyCodeExtractors,
 };

@@ -3,6 +3,7 @@
 // Every licence below was read from the named file at the pinned commit.
 
 import type { Label, Source } from './source.ts';
+import { easyCodeSources } from './sources-easy-code.ts';
 import { textTaskSources } from './sources-text-tasks.ts';
 
 export type { Label, Source };
@@ -697,4 +698,5 @@ export const sources: readonly Source[] = [
     cap: 400,
   },
   ...textTaskSources,
+  ...easyCodeSources,
 ];

@@ -62,3 +62,21 @@ export const crossValidate = (
   }
   return { outOfFold, results };
 };
+
+/**
+ * Leave one family out: every family's rows are scored by a model trained on all the other
+ * families, as the shipped model (trained on them all) meets a kind of prompt it has not seen.
+ */
+export const leaveOneFamilyOut = (examples: readonly Example[], options: TrainOptions): Float64Array => {
+  const outOfFold = new Float64Array(examples.length);
+  for (const family of [...new Set(examples.map((example) => familyOf(example.source)))].sort()) {
+    const model = train(
+      examples.filter((example) => familyOf(example.source) !== family),
+      options,
+    );
+    examples.forEach((example, index) => {
+      if (familyOf(example.source) === family) outOfFold[index] = rawScore(model, example);
+    });
+  }
+  return outOfFold;
+};

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type ChatRequest, chatRequestSchema } from '#shared/api/chat-request.ts';
 import {
   classifierTexts,
+  DEFAULT_LENGTH_POWER,
   DEFAULT_NAMESPACES,
   denseFeatures,
   type HashedNamespace,
@@ -50,9 +51,10 @@ export const featurize = (
   request: ChatRequest,
   dims: number,
   namespaces: readonly HashedNamespace[] = DEFAULT_NAMESPACES,
+  lengthPower = DEFAULT_LENGTH_POWER,
 ): Pick<Example, 'buckets' | 'values' | 'dense' | 'heuristic'> => {
   const texts = classifierTexts(request);
-  const hashed = hashedFeatures(texts, dims, namespaces);
+  const hashed = hashedFeatures(texts, dims, namespaces, lengthPower);
   const features = extractFeatures(request);
   return {
     ...compact(hashed.buckets, hashed.values),
@@ -66,6 +68,7 @@ export const loadCorpus = (
   dir: string,
   dims: number,
   namespaces: readonly HashedNamespace[] = DEFAULT_NAMESPACES,
+  lengthPower = DEFAULT_LENGTH_POWER,
 ): { examples: Example[]; skipped: number } => {
   const examples: Example[] = [];
   let skipped = 0;
@@ -84,7 +87,7 @@ export const loadCorpus = (
         id: row.id,
         source: row.source,
         label: row.label === 'strong' ? 1 : 0,
-        ...featurize(parsed.data, dims, namespaces),
+        ...featurize(parsed.data, dims, namespaces, lengthPower),
       });
     }
   }

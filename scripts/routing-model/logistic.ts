@@ -56,12 +56,15 @@ export const sourceBalancedWeights = (examples: readonly Example[]): Float64Arra
   });
 };
 
-export const train = (examples: readonly Example[], options: TrainOptions): LinearModel => {
+export const train = (
+  examples: readonly Example[],
+  options: TrainOptions,
+  weights: ArrayLike<number> = sourceBalancedWeights(examples),
+): LinearModel => {
   const model: LinearModel = { weights: new Float64Array(options.dims), dense: new Float64Array(options.denseCount), bias: 0 };
   const gradSq = new Float64Array(options.dims).fill(1e-8);
   const denseGradSq = new Float64Array(options.denseCount).fill(1e-8);
   let biasGradSq = 1e-8;
-  const weights = sourceBalancedWeights(examples);
   const random = seededRandom(options.seed);
   const order = Array.from(examples.keys());
   for (let epoch = 0; epoch < options.epochs; epoch++) {

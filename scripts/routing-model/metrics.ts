@@ -22,6 +22,34 @@ export const auc = (scores: readonly number[], labels: readonly (0 | 1)[]): numb
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 };
 
+/**
+ * AUC with row weights: the chance that a random positive outranks a random negative when rows are
+ * drawn by weight. With the training weights every dataset counts the same within its label, so a
+ * big dataset cannot carry the figure.
+ */
+export const weightedAuc = (scores: readonly number[], labels: readonly (0 | 1)[], weights: readonly number[]): number => {
+  const order = Array.from(scores.keys()).sort((a, b) => (scores[a] as number) - (scores[b] as number));
+  let negativesBelow = 0;
+  let wins = 0;
+  let positiveTotal = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    let positive = 0;
+    let negative = 0;
+    for (; j < order.length && scores[order[j] as number] === scores[order[i] as number]; j++) {
+      const index = order[j] as number;
+      if (labels[index] === 1) positive += weights[index] as number;
+      else negative += weights[index] as number;
+    }
+    wins += positive * (negativesBelow + negative / 2);
+    negativesBelow += negative;
+    positiveTotal += positive;
+    i = j;
+  }
+  if (positiveTotal === 0 || negativesBelow === 0) return Number.NaN;
+  return wins / (positiveTotal * negativesBelow);
+};
+
 /** Platt scaling: a, b minimizing the weighted log loss of sigmoid(a * raw + b), by damped Newton steps. */
 export const fitPlatt = (
   raw: readonly number[],

@@ -127,14 +127,21 @@ const hashers = (texts: ClassifierTexts, dims: number, namespaces: readonly Hash
   namespaces.map((namespace) => hasher(namespace, texts, dims));
 
 /**
- * The hashed part of the linear score, `sum(weight[bucket] * value)`: each namespace's occurrences
- * count 1/sqrt(occurrences), so a long text weighs no more than a short one, only differently.
+ * How a namespace's occurrences are weighed: each counts 1/occurrences^power. The first models used
+ * 0.5 (a long text's topic words then outweigh its few instruction words by sqrt(length)); 0.75 let
+ * "summarise this abstract" stay a summary on held-out sources (leave-one-family-out AUC 0.806 ->
+ * 0.830, the mean, 1.0, gave 0.816).
  */
+export const DEFAULT_LENGTH_POWER = 0.75;
+export const FIRST_LENGTH_POWER = 0.5;
+
+/** The hashed part of the linear score, `sum(weight[bucket] * value)`, occurrences weighed as above. */
 export const hashedScore = (
   texts: ClassifierTexts,
   weights: ArrayLike<number>,
   dims: number,
   namespaces: readonly HashedNamespace[],
+  lengthPower: number,
 ): number => {
   let score = 0;
   for (const hash of hashers(texts, dims, namespaces)) {
@@ -142,7 +149,7 @@ export const hashedScore = (
     const count = hash((bucket) => {
       sum += weights[bucket] as number;
     });
-    if (count > 0) score += sum / Math.sqrt(count);
+    if (count > 0) score += sum / count ** lengthPower;
   }
   return score;
 };
@@ -152,6 +159,7 @@ export const hashedFeatures = (
   texts: ClassifierTexts,
   dims: number,
   namespaces: readonly HashedNamespace[],
+  lengthPower: number,
 ): { buckets: Int32Array; values: Float32Array } => {
   const buckets: number[] = [];
   const values: number[] = [];
@@ -160,7 +168,7 @@ export const hashedFeatures = (
     const count = hash((bucket) => {
       buckets.push(bucket);
     });
-    for (let i = start; i < buckets.length; i++) values.push(1 / Math.sqrt(count));
+    for (let i = start; i < buckets.length; i++) values.push(1 / count ** lengthPower);
   }
   return { buckets: Int32Array.from(buckets), values: Float32Array.from(values) };
 };

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { ChatRequest } from '../../api/chat-request.ts';
 import type { RequestFeatures } from '../features.ts';
-import { classifierTexts, DENSE_FEATURES, denseFeatures, HASHED_NAMESPACES, hashedScore } from './classifier-features.ts';
+import {
+  classifierTexts,
+  DENSE_FEATURES,
+  denseFeatures,
+  FIRST_LENGTH_POWER,
+  HASHED_NAMESPACES,
+  hashedScore,
+} from './classifier-features.ts';
 
 // The learned complexity model: a logistic regression over hashed text features and the router's
 // request features, with Platt calibration, so its score is P(the request needs the strong tier).
@@ -12,13 +19,15 @@ export const MODEL_FORMAT = 'inference-router/complexity-classifier@1';
 
 export const modelFileSchema = z.strictObject({
   format: z.literal(MODEL_FORMAT),
-  /** Names the model in `x-router-reason` and usage events, e.g. `complexity-v1`. */
+  /** Names the model in `x-router-reason` and usage events, e.g. `complexity-v2`. */
   version: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/),
   /**
    * The hashed parts of a request the model reads (classifier-features.ts), in its order. Files
    * without it (the first models) read all five.
    */
   namespaces: z.array(z.enum(HASHED_NAMESPACES)).min(1).optional(),
+  /** Each namespace's occurrences count 1/occurrences^lengthPower; files without it used 0.5. */
+  lengthPower: z.number().min(0).max(1).optional(),
   /** Hash buckets, a power of two. */
   dims: z
     .number()
@@ -103,12 +112,13 @@ export const createComplexityModel = (json: unknown, source = 'model'): Complexi
   for (let i = 0; i < file.dims; i++) weights[i] = (int8[i] as number) * file.weightScale;
   const { a, b } = file.calibration;
   const namespaces = file.namespaces ?? HASHED_NAMESPACES;
+  const lengthPower = file.lengthPower ?? FIRST_LENGTH_POWER;
   return {
     version: file.version,
     bounds: [file.bounds.simple, file.bounds.standard],
     score(request, features) {
       const texts = classifierTexts(request);
-      let raw = file.bias + hashedScore(texts, weights, file.dims, namespaces);
+      let raw = file.bias + hashedScore(texts, weights, file.dims, namespaces, lengthPower);
       const dense = denseFeatures(features, texts);
       for (let i = 0; i < dense.length; i++) raw += (dense[i] as number) * (file.dense[i] as number);
       return Math.round(sigmoid(a * raw + b) * 1000) / 1000;

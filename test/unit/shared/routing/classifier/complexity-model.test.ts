@@ -50,6 +50,23 @@ describe('createComplexityModel', () => {
     expect(score(unnamed, 'hello prove world')).toBe(score(withTaskWords, 'hello prove world'));
   });
 
+  test("a file's lengthPower sets how much a word counts in a long task; a file without it weighs as the first models did (0.5)", () => {
+    // Prepare: one weighted word among 40 unweighted ones (81 word and pair features).
+    const words = { prove: 3 };
+    const long = `prove ${'and the '.repeat(20)}`;
+    const first = createComplexityModel(handMadeModel(words, { namespaces: ['taskWords'] }));
+    const half = createComplexityModel(handMadeModel(words, { namespaces: ['taskWords'], lengthPower: 0.5 }));
+    const mean = createComplexityModel(handMadeModel(words, { namespaces: ['taskWords'], lengthPower: 1 }));
+
+    // Act
+    const [firstScore, halfScore, meanScore] = [first, half, mean].map((model) => score(model, long));
+
+    // Assess: 3/sqrt(81) = 0.33 -> 0.583; 3/81 = 0.037 -> 0.509.
+    expect(halfScore).toBe(0.583);
+    expect(firstScore).toBe(halfScore);
+    expect(meanScore).toBe(0.509);
+  });
+
   test('a file naming a namespace this router does not compute is refused', () => {
     // Act
     const load = () =>
