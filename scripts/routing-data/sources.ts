@@ -3,6 +3,7 @@
 // Every licence below was read from the named file at the pinned commit.
 
 import type { Label, Source } from './source.ts';
+import { documentSources } from './sources-documents.ts';
 import { easyCodeSources } from './sources-easy-code.ts';
 import { textTaskSources } from './sources-text-tasks.ts';
 
@@ -699,4 +700,5 @@ export const sources: readonly Source[] = [
   },
   ...textTaskSources,
   ...easyCodeSources,
+  ...documentSources,
 ];

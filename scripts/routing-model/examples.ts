@@ -5,9 +5,11 @@ import {
   classifierTexts,
   DEFAULT_LENGTH_POWER,
   DEFAULT_NAMESPACES,
+  DEFAULT_TASK_CUT,
   denseFeatures,
   type HashedNamespace,
   hashedFeatures,
+  type TaskCut,
 } from '#shared/routing/classifier/classifier-features.ts';
 import { complexityScore } from '#shared/routing/complexity.ts';
 import { extractFeatures } from '#shared/routing/features.ts';
@@ -52,8 +54,9 @@ export const featurize = (
   dims: number,
   namespaces: readonly HashedNamespace[] = DEFAULT_NAMESPACES,
   lengthPower = DEFAULT_LENGTH_POWER,
+  taskCut: TaskCut = DEFAULT_TASK_CUT,
 ): Pick<Example, 'buckets' | 'values' | 'dense' | 'heuristic'> => {
-  const texts = classifierTexts(request);
+  const texts = classifierTexts(request, taskCut);
   const hashed = hashedFeatures(texts, dims, namespaces, lengthPower);
   const features = extractFeatures(request);
   return {
@@ -69,6 +72,7 @@ export const loadCorpus = (
   dims: number,
   namespaces: readonly HashedNamespace[] = DEFAULT_NAMESPACES,
   lengthPower = DEFAULT_LENGTH_POWER,
+  taskCut: TaskCut = DEFAULT_TASK_CUT,
 ): { examples: Example[]; skipped: number } => {
   const examples: Example[] = [];
   let skipped = 0;
@@ -87,7 +91,7 @@ export const loadCorpus = (
         id: row.id,
         source: row.source,
         label: row.label === 'strong' ? 1 : 0,
-        ...featurize(parsed.data, dims, namespaces, lengthPower),
+        ...featurize(parsed.data, dims, namespaces, lengthPower, taskCut),
       });
     }
   }

@@ -6,9 +6,12 @@ import { parseArgs } from 'node:util';
 import {
   DEFAULT_LENGTH_POWER,
   DEFAULT_NAMESPACES,
+  DEFAULT_TASK_CUT,
   DENSE_FEATURES,
   HASHED_NAMESPACES,
   type HashedNamespace,
+  TASK_CUTS,
+  type TaskCut,
 } from '#shared/routing/classifier/classifier-features.ts';
 import { encodeWeights, MODEL_FORMAT, type ModelFile } from '#shared/routing/classifier/complexity-model.ts';
 import { crossValidate, leaveOneFamilyOut } from './cross-validate.ts';
@@ -38,6 +41,7 @@ const { values: args } = parseArgs({
     'cv-repeats': { type: 'string', default: '4' },
     namespaces: { type: 'string', default: DEFAULT_NAMESPACES.join(',') },
     'length-power': { type: 'string', default: String(DEFAULT_LENGTH_POWER) },
+    'task-cut': { type: 'string', default: DEFAULT_TASK_CUT },
     /**
      * Dense features held at weight 0 (names, or prefixes ending in ':'). Turn count and script say
      * which datasets a row came from, not how hard it is: every multi-turn row and nearly every
@@ -74,6 +78,11 @@ if (!(lengthPower >= 0 && lengthPower <= 1)) {
   process.exit(1);
 }
 
+const taskCut = args['task-cut'] as TaskCut;
+if (!(TASK_CUTS as readonly string[]).includes(taskCut)) {
+  console.error(`--task-cut must be one of ${TASK_CUTS.join(', ')}, not ${args['task-cut']}`);
+  process.exit(1);
+}
 const ignored = args['ignore-dense']
   .split(',')
   .map((name) => name.trim())
@@ -90,7 +99,7 @@ if (unmatched.length > 0) {
 }
 
 const started = performance.now();
-const { examples, skipped } = loadCorpus(corpusDir, options.dims, namespaces, lengthPower);
+const { examples, skipped } = loadCorpus(corpusDir, options.dims, namespaces, lengthPower, taskCut);
 // A feature whose value is 0 in every row gets no gradient: its weight stays 0 in the file.
 for (const example of examples) for (const index of ignoredIndexes) example.dense[index] = 0;
 const labels = examples.map((example) => example.label);
@@ -159,6 +168,7 @@ const file: ModelFile = {
   version: args.version,
   namespaces: [...namespaces],
   lengthPower,
+  taskCut,
   dims: options.dims,
   ...encodeWeights(final.weights),
   denseNames: [...DENSE_FEATURES],
@@ -186,7 +196,7 @@ file.card = {
   trainedAt: new Date().toISOString().slice(0, 10),
   corpusRows: examples.length,
   corpusIdsSha256: corpusHash.digest('hex').slice(0, 16),
-  options: { ...options, lengthPower, ignoredDense: ignoredIndexes.map((index) => DENSE_FEATURES[index]) },
+  options: { ...options, lengthPower, taskCut, ignoredDense: ignoredIndexes.map((index) => DENSE_FEATURES[index]) },
   leaveOneFamilyOut: { pooledAuc: round(lofo.pooledAuc, 4), balancedAuc: round(lofo.balancedAuc, 4) },
   crossValidation: {
     folds: results.map((result) => ({ ...result, auc: round(result.auc, 4) })),

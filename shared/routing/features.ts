@@ -62,8 +62,11 @@ const count = (text: string, pattern: RegExp): number => text.match(pattern)?.le
 
 /** Pasted material (an article, a log) is not the task: a long message's task is at its start or end. */
 const TASK_EDGE = 500;
+/** The message without its fenced code blocks: pasted code is material, not the ask. */
+export const withoutFencedBlocks = (text: string): string => text.replace(FENCED_BLOCK, ' ');
+
 export const taskText = (lastUser: string): string => {
-  const text = lastUser.replace(FENCED_BLOCK, ' ');
+  const text = withoutFencedBlocks(lastUser);
   return text.length <= 2.5 * TASK_EDGE ? text : `${text.slice(0, TASK_EDGE)}\n${text.slice(-TASK_EDGE)}`;
 };
 

@@ -1,6 +1,6 @@
 import { type ChatRequest, contentText } from '../../api/chat-request.ts';
 import { languageNames } from '../../config/routing-schema.ts';
-import { type RequestFeatures, taskText } from '../features.ts';
+import { type RequestFeatures, taskText, withoutFencedBlocks } from '../features.ts';
 import { hashCharNgrams, hashWords } from './hashed-text.ts';
 
 // What the complexity classifier sees of a request: hashed words and character n-grams of the
@@ -16,14 +16,49 @@ export interface ClassifierTexts {
   system: string;
 }
 
-export const classifierTexts = (request: ChatRequest): ClassifierTexts => {
+/**
+ * How the task is cut from a long last message. `edgeChars` (the first models): its first and last
+ * 500 characters, which for "question + pasted contract" is mostly contract. `edgeParagraphs`: the
+ * whole paragraphs at its start and at its end that fit in 500 characters each side (the ask, and
+ * short headings), dropping a long paragraph cut in half; when none fit, the edges as before. It raised
+ * the held-out-family AUC from 0.840 to 0.848 (300 and 800 characters: 0.844, 0.849).
+ */
+export const TASK_CUTS = ['edgeChars', 'edgeParagraphs'] as const;
+export type TaskCut = (typeof TASK_CUTS)[number];
+export const DEFAULT_TASK_CUT: TaskCut = 'edgeParagraphs';
+export const FIRST_TASK_CUT: TaskCut = 'edgeChars';
+
+const SHORT_MESSAGE = 1250;
+const PARAGRAPH_BUDGET = 500;
+const PARAGRAPH_BREAK = /\n\s*\n/;
+
+/** The paragraphs at each end of a long message that fit the budget; the character edges when none do. */
+const edgeParagraphs = (lastUser: string): string => {
+  const text = withoutFencedBlocks(lastUser);
+  if (text.length <= SHORT_MESSAGE) return text;
+  const paragraphs = text.split(PARAGRAPH_BREAK);
+  let head = 0;
+  for (let used = 0; head < paragraphs.length; head++) {
+    used += (paragraphs[head] as string).length;
+    if (used > PARAGRAPH_BUDGET) break;
+  }
+  let tail = paragraphs.length;
+  for (let used = 0; tail > head; tail--) {
+    used += (paragraphs[tail - 1] as string).length;
+    if (used > PARAGRAPH_BUDGET) break;
+  }
+  const picked = [...paragraphs.slice(0, head), ...paragraphs.slice(tail)].join('\n');
+  return picked.trim().length >= 20 ? picked : taskText(lastUser);
+};
+
+export const classifierTexts = (request: ChatRequest, taskCut: TaskCut): ClassifierTexts => {
   let lastUser = '';
   const systems: string[] = [];
   for (const message of request.messages) {
     if (message.role === 'user') lastUser = contentText(message.content);
     else if (message.role === 'system' || message.role === 'developer') systems.push(contentText(message.content));
   }
-  return { task: taskText(lastUser), system: systems.join('\n') };
+  return { task: taskCut === 'edgeParagraphs' ? edgeParagraphs(lastUser) : taskText(lastUser), system: systems.join('\n') };
 };
 
 /** Dense values, in model order. Logs keep large counts from dominating; every value is small. */

@@ -7,8 +7,10 @@ import {
   DENSE_FEATURES,
   denseFeatures,
   FIRST_LENGTH_POWER,
+  FIRST_TASK_CUT,
   HASHED_NAMESPACES,
   hashedScore,
+  TASK_CUTS,
 } from './classifier-features.ts';
 
 // The learned complexity model: a logistic regression over hashed text features and the router's
@@ -28,6 +30,8 @@ export const modelFileSchema = z.strictObject({
   namespaces: z.array(z.enum(HASHED_NAMESPACES)).min(1).optional(),
   /** Each namespace's occurrences count 1/occurrences^lengthPower; files without it used 0.5. */
   lengthPower: z.number().min(0).max(1).optional(),
+  /** How the task is cut from a long message (classifier-features.ts); files without it used `edgeChars`. */
+  taskCut: z.enum(TASK_CUTS).optional(),
   /** Hash buckets, a power of two. */
   dims: z
     .number()
@@ -113,11 +117,12 @@ export const createComplexityModel = (json: unknown, source = 'model'): Complexi
   const { a, b } = file.calibration;
   const namespaces = file.namespaces ?? HASHED_NAMESPACES;
   const lengthPower = file.lengthPower ?? FIRST_LENGTH_POWER;
+  const taskCut = file.taskCut ?? FIRST_TASK_CUT;
   return {
     version: file.version,
     bounds: [file.bounds.simple, file.bounds.standard],
     score(request, features) {
-      const texts = classifierTexts(request);
+      const texts = classifierTexts(request, taskCut);
       let raw = file.bias + hashedScore(texts, weights, file.dims, namespaces, lengthPower);
       const dense = denseFeatures(features, texts);
       for (let i = 0; i < dense.length; i++) raw += (dense[i] as number) * (file.dense[i] as number);

@@ -67,6 +67,18 @@ describe('createComplexityModel', () => {
     expect(meanScore).toBe(0.509);
   });
 
+  test("a file's taskCut decides what of a long message is the task: whole edge paragraphs leave out the pasted middle", () => {
+    // Prepare: a short question, a long pasted paragraph full of a weighted word, a short sign-off.
+    const words = { theorem: 3 };
+    const message = `Which state's law governs this agreement?\n\n${'theorem clause '.repeat(200)}\n\nThanks!`;
+    const chars = createComplexityModel(handMadeModel(words, { namespaces: ['taskWords'] }));
+    const paragraphs = createComplexityModel(handMadeModel(words, { namespaces: ['taskWords'], taskCut: 'edgeParagraphs' }));
+
+    // Assess: the first models read the message's first 500 characters, most of them pasted.
+    expect(score(chars, message)).toBeGreaterThan(0.6);
+    expect(score(paragraphs, message)).toBe(0.5);
+  });
+
   test('a file naming a namespace this router does not compute is refused', () => {
     // Act
     const load = () =>
