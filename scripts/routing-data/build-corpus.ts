@@ -133,6 +133,8 @@ const buildSource = async (source: Source): Promise<{ report: SourceReport; rows
       return blob;
     },
     rng: seededRng(`${seed}:${source.id}:extract`),
+    gitDir: mirror.gitDir,
+    commit: source.commit,
   };
   const candidates: Candidate[] = await extractor(ctx);
   report.candidates = candidates.length;

@@ -25,8 +25,7 @@ const sentimentTemplates = [
 
 const slotTemplates = [
   (utterance: string) => utterance,
-  (utterance: string, intent: string) =>
-    `Extract the slots for the ${intent} intent from this request and return them as JSON: "${utterance}"`,
+  (utterance: string) => `Extract the slots from this request and return them as JSON: "${utterance}"`,
   (utterance: string) => `What is the user asking for, and with which parameters?\n\n${utterance}`,
 ];
 
@@ -112,7 +111,7 @@ export const classificationExtractors: Record<string, Extractor> = {
             .map((part) => str(part, 'text'))
             .join('')
             .trim();
-          return said === '' ? [] : [{ group: intent, messages: user(pick(ctx.rng, slotTemplates)(said, intent)) }];
+          return said === '' ? [] : [{ group: intent, messages: user(pick(ctx.rng, slotTemplates)(said)) }];
         }),
       );
     }),
@@ -155,7 +154,7 @@ export const classificationExtractors: Record<string, Extractor> = {
       );
     }),
 
-  // Real Google queries rated for well-formedness: the query as typed, or a request to fix it.
+  // Paralex questions (from WikiAnswers) rated for well-formedness: as typed, or a request to fix one.
   'query-wellformedness': (ctx) =>
     ctx.paths.flatMap((path) =>
       text(ctx, path)

@@ -20,6 +20,9 @@ export interface ExtractContext {
   bytes(path: string): Buffer;
   /** For template choices and cut points; seeded per source. */
   rng: Rng;
+  /** The mirror and the pinned commit, for the sources built from history rather than files. */
+  gitDir: string;
+  commit: string;
 }
 
 /** Parquet readers are asynchronous, so an extractor may be. */

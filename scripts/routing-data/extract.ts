@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { classificationExtractors } from './extract-classification.ts';
+import { codeEditExtractors } from './extract-code-edits.ts';
 import { documentExtractors } from './extract-documents.ts';
 import { easyCodeExtractors } from './extract-easy-code.ts';
 import { engineeringExtractors } from './extract-engineering.ts';
@@ -774,4 +775,5 @@ export const extractors: Record<string, Extractor> = {
   ...textTaskExtractors,
   ...easyCodeExtractors,
   ...documentExtractors,
+  ...codeEditExtractors,
 };

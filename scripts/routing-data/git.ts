@@ -85,3 +85,57 @@ export const readFiles = (gitDir: string, commit: string, paths: readonly string
   }
   return result;
 };
+
+/** A commit that changed one existing file by a few lines, with the file as it was before. */
+export interface SmallEdit {
+  commit: string;
+  message: string;
+  path: string;
+  added: number;
+  deleted: number;
+  before: Buffer;
+}
+
+/**
+ * Non-merge commits reachable from `commit` that changed exactly one existing text file by at
+ * most `maxLines` added and `maxLines` deleted lines, newest first, each with that file at its
+ * parent. One `git diff-tree` per commit: a shallow or partial mirror lacks some old objects, and
+ * a batched run stops at the first missing one.
+ */
+export const smallEdits = (gitDir: string, commit: string, maxLines: number): SmallEdit[] => {
+  const revs = git(gitDir, ['rev-list', '--no-merges', '--parents', commit]);
+  if (revs.status !== 0) throw new Error(`git rev-list ${commit}: ${revs.stderr.toString().trim()}`);
+  const candidates: Array<Omit<SmallEdit, 'before'> & { parent: string }> = [];
+  for (const line of revs.stdout.toString('utf8').split('\n')) {
+    const [hash, parent, ...more] = line.split(' ');
+    if (!hash || !parent || more.length > 0) continue;
+    const diff = git(gitDir, ['diff-tree', '-r', '--numstat', '--no-renames', '--format=%B%x00', hash]);
+    if (diff.status !== 0) continue;
+    const [message = '', stat = ''] = diff.stdout.toString('utf8').split('\0');
+    const files = stat
+      .trim()
+      .split('\n')
+      .filter((row) => row !== '');
+    if (files.length !== 1) continue;
+    const [added, deleted, path] = (files[0] as string).split('\t');
+    if (added === '-' || path === undefined) continue;
+    if (Number(added) > maxLines || Number(deleted) > maxLines || Number(added) + Number(deleted) === 0) continue;
+    candidates.push({ commit: hash, parent, message: message.trim(), path, added: Number(added), deleted: Number(deleted) });
+  }
+  // The files before each edit, in one batch.
+  const out = git(gitDir, ['cat-file', '--batch'], candidates.map((c) => `${c.parent}:${c.path}\n`).join(''));
+  if (out.status !== 0) throw new Error(`git cat-file --batch: ${out.stderr.toString().trim()}`);
+  const edits: SmallEdit[] = [];
+  let pos = 0;
+  for (const candidate of candidates) {
+    const eol = out.stdout.indexOf(0x0a, pos);
+    const header = out.stdout.subarray(pos, eol).toString('utf8');
+    pos = eol + 1;
+    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) continue;
+    const [, type, size] = header.split(' ');
+    const length = Number(size);
+    if (type === 'blob') edits.push({ ...candidate, before: out.stdout.subarray(pos, pos + length) });
+    pos += length + 1;
+  }
+  return edits;
+};

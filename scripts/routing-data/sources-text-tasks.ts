@@ -1,8 +1,9 @@
 import type { Source } from './source.ts';
 
 // Cheap-label sources for everyday text chores (v5): summarise part of a transcript, simplify a text,
-// split a sentence, clean up a spoken question, translate a few news sentences. Inputs only; the
-// datasets' reference outputs are never read into a prompt. Extractors: extract-text-tasks.ts.
+// split a sentence, clean up a spoken question, translate a few news sentences. The reference output
+// of a prompt never appears in it (NTREX's human translations are used as the text to translate into
+// English, never beside their English source). Extractors: extract-text-tasks.ts.
 
 /** NTREX-128 reference files used (15 widely used languages; file code as in the repository). */
 const ntrexCodes = ['arb', 'deu', 'fra', 'hin', 'ita', 'jpn', 'kor', 'nld', 'pol', 'por', 'rus', 'spa', 'tur', 'vie', 'zho-CN'];

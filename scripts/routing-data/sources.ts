@@ -644,7 +644,7 @@ export const sources: readonly Source[] = [
     licence: 'CC0-1.0',
     licenceFile: 'LICENSE',
     selection:
-      'Snips voice-assistant requests (7 intents: weather, music, restaurants, books, films, playlists), as typed or in seeded slot-extraction requests',
+      'Snips voice-assistant requests (7 intents: weather, music, restaurants, books, films, playlists), as typed or in seeded slot-extraction requests that do not name the intent',
     cap: 400,
     groupCap: 60,
   },
@@ -695,10 +695,24 @@ export const sources: readonly Source[] = [
     licence: 'CC-BY-SA-4.0',
     licenceFile: 'README.md (License section)',
     selection:
-      'Real Google search queries (Paralex), as typed or in seeded fix-the-grammar / rewrite-as-a-question requests; no ratings',
+      'Paralex questions (from WikiAnswers), as typed or in seeded fix-the-grammar / rewrite-as-a-question requests; no ratings',
     cap: 400,
   },
   ...textTaskSources,
   ...easyCodeSources,
   ...documentSources,
+  {
+    id: 'small-edits',
+    label: 'cheap',
+    repo: 'TheAlgorithms/Python',
+    commit: 'f5988cc09713315817df6a7e327e258013a94440',
+    // The history is the data; the licence file is the one file read at the commit.
+    paths: ['LICENSE.md'],
+    licence: 'MIT',
+    licenceFile: 'LICENSE.md ("MIT License, Copyright (c) 2016-2022 TheAlgorithms and contributors")',
+    selection:
+      'Non-merge commits of TheAlgorithms/Python up to the pinned commit that changed one existing Python file of 8-150 lines by at most 3 added and 3 deleted lines; the subject (PR number cut; housekeeping, bot and bare "Update x.py" subjects, and subjects under 3 words, left out) as the request over the file before the commit, in seeded phrasings; never the diff or the file after',
+    cap: 300,
+    groupCap: 40,
+  },
 ];

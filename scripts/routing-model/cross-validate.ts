@@ -11,12 +11,18 @@ export interface FoldResult {
   auc: number;
 }
 
+/** Families whose datasets share items: BIG-Bench Extra Hard reuses BIG-Bench Hard's stories. */
+const SAME_ITEMS: Readonly<Record<string, string>> = { bbeh: 'bbh' };
+
 /**
  * A dataset's family: the part of its id before the first dash (`leetcode-easy` and
  * `leetcode-hard` are one family). A family is held out whole, or its cheap half would teach
  * the model that the format, not the difficulty, is cheap.
  */
-export const familyOf = (source: string): string => source.split('-')[0] ?? source;
+export const familyOf = (source: string): string => {
+  const family = source.split('-')[0] ?? source;
+  return SAME_ITEMS[family] ?? family;
+};
 
 /** Families to folds: in a seeded order, each to the fold with the fewest rows so far. */
 export const assignFolds = (examples: readonly Example[], folds: number, seed: number): Map<string, number> => {

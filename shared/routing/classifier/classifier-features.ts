@@ -32,7 +32,10 @@ const SHORT_MESSAGE = 1250;
 const PARAGRAPH_BUDGET = 500;
 const PARAGRAPH_BREAK = /\n\s*\n/;
 
-/** The paragraphs at each end of a long message that fit the budget; the character edges when none do. */
+/**
+ * The paragraphs at each end of a long message that fit the budget. A side without one (its last
+ * paragraph is long, perhaps with the question at its end) keeps its 500 characters, as before.
+ */
 const edgeParagraphs = (lastUser: string): string => {
   const text = withoutFencedBlocks(lastUser);
   if (text.length <= SHORT_MESSAGE) return text;
@@ -47,8 +50,10 @@ const edgeParagraphs = (lastUser: string): string => {
     used += (paragraphs[tail - 1] as string).length;
     if (used > PARAGRAPH_BUDGET) break;
   }
-  const picked = [...paragraphs.slice(0, head), ...paragraphs.slice(tail)].join('\n');
-  return picked.trim().length >= 20 ? picked : taskText(lastUser);
+  if (head === 0 && tail === paragraphs.length) return taskText(lastUser);
+  const start = head > 0 ? paragraphs.slice(0, head).join('\n') : text.slice(0, PARAGRAPH_BUDGET);
+  const end = tail < paragraphs.length ? paragraphs.slice(tail).join('\n') : text.slice(-PARAGRAPH_BUDGET);
+  return `${start}\n${end}`;
 };
 
 export const classifierTexts = (request: ChatRequest, taskCut: TaskCut): ClassifierTexts => {

@@ -79,6 +79,16 @@ describe('createComplexityModel', () => {
     expect(score(paragraphs, message)).toBe(0.5);
   });
 
+  test('a side of a long message without a short paragraph keeps its characters: a question closing a long paragraph is still read', () => {
+    // Prepare: a short heading, then one long paragraph that ends with the (weighted) question.
+    const words = { theorem: 3 };
+    const message = `Quarterly report FY2023\n\n${'revenue grew in every region '.repeat(100)}so which theorem applies?`;
+    const paragraphs = createComplexityModel(handMadeModel(words, { namespaces: ['taskWords'], taskCut: 'edgeParagraphs' }));
+
+    // Assess
+    expect(score(paragraphs, message)).toBeGreaterThan(0.5);
+  });
+
   test('a file naming a namespace this router does not compute is refused', () => {
     // Act
     const load = () =>
