@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { type Extractor, isObject, json, list, objects, str, text, user } from './extract-kit.ts';
+import { type Extractor, isObject, json, jsonEntries, list, objects, str, text, user } from './extract-kit.ts';
 import { detokenise, parseCsvRecords, pick, shuffled } from './text.ts';
 
 // Cheap-label prompts that classify, tag or extract from a short text (added in v5): the routine
@@ -102,10 +102,8 @@ export const classificationExtractors: Record<string, Extractor> = {
 
   // Snips voice-assistant requests (7 intents), as typed or with a slot-extraction request.
   snips: (ctx) =>
-    ctx.paths.flatMap((path) => {
-      const data = json(ctx, path);
-      if (!isObject(data)) return [];
-      return Object.entries(data).flatMap(([intent, utterances]) =>
+    ctx.paths.flatMap((path) =>
+      jsonEntries(ctx, path).flatMap(([intent, utterances]) =>
         objects(utterances).flatMap((utterance) => {
           const said = objects(utterance.data)
             .map((part) => str(part, 'text'))
@@ -113,8 +111,8 @@ export const classificationExtractors: Record<string, Extractor> = {
             .trim();
           return said === '' ? [] : [{ group: intent, messages: user(pick(ctx.rng, slotTemplates)(said)) }];
         }),
-      );
-    }),
+      ),
+    ),
 
   // WNUT-17 tweets and forum posts in named-entity requests.
   wnut17: (ctx) =>
@@ -138,10 +136,8 @@ export const classificationExtractors: Record<string, Extractor> = {
 
   // FewRel (Wikipedia validation relations): a sentence and its two marked entities.
   fewrel: (ctx) =>
-    ctx.paths.flatMap((path) => {
-      const data = json(ctx, path);
-      if (!isObject(data)) return [];
-      return Object.entries(data).flatMap(([relation, items]) =>
+    ctx.paths.flatMap((path) =>
+      jsonEntries(ctx, path).flatMap(([relation, items]) =>
         objects(items).flatMap((item) => {
           const tokens = list(item.tokens).filter((token): token is string => typeof token === 'string');
           const head = list(item.h)[0];
@@ -151,8 +147,8 @@ export const classificationExtractors: Record<string, Extractor> = {
             { group: relation, messages: user(pick(ctx.rng, relationTemplates)(detokenise(tokens.join(' ')), head, tail)) },
           ];
         }),
-      );
-    }),
+      ),
+    ),
 
   // Paralex questions (from WikiAnswers) rated for well-formedness: as typed, or a request to fix one.
   'query-wellformedness': (ctx) =>

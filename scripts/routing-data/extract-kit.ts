@@ -52,3 +52,9 @@ export const str = (record: Json, key: string): string => {
 export const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 export const objects = (value: unknown): Json[] => list(value).filter(isObject);
+
+/** A JSON file holding one object keyed by id, intent, split...: its entries; none when it is not an object. */
+export const jsonEntries = (ctx: ExtractContext, path: string): [string, unknown][] => {
+  const data = json(ctx, path);
+  return isObject(data) ? Object.entries(data) : [];
+};

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { type Candidate, type Extractor, isObject, json, list, objects, str, text, user } from './extract-kit.ts';
+import { type Candidate, type Extractor, isObject, json, jsonEntries, list, objects, str, text, user } from './extract-kit.ts';
 import { decodeMixed, detokenise, pick, type Rng, randomInt } from './text.ts';
 
 // Cheap-label prompts for everyday text chores (added in v5): summarising a stretch of a meeting or
@@ -280,18 +280,17 @@ const disfluentTemplates = [
 ];
 
 const disflQa: Extractor = (ctx) =>
-  ctx.paths.flatMap((path) => {
-    const data = json(ctx, path);
-    if (!isObject(data)) return [];
-    return Object.values(data)
+  ctx.paths.flatMap((path) =>
+    jsonEntries(ctx, path)
+      .map(([, item]) => item)
       .filter(isObject)
       .flatMap((item) => {
         const disfluent = str(item, 'disfluent').trim();
         // A few entries are placeholders (`\"\"`) rather than questions.
         if (disfluent.split(/\s+/).length < 3 || disfluent === str(item, 'original').trim()) return [];
         return [{ group: basename(path, '.json'), messages: user(pick(ctx.rng, disfluentTemplates)(disfluent)) }];
-      });
-  });
+      }),
+  );
 
 // ---- NTREX-128: WMT19 news sentences, English source and human references ----
 

@@ -11,6 +11,7 @@ import {
   type Extractor,
   isObject,
   json,
+  jsonEntries,
   jsonLines,
   list,
   type Message,
@@ -561,17 +562,15 @@ export const extractors: Record<string, Extractor> = {
   },
 
   clinc150: (ctx) =>
-    ctx.paths.flatMap((path) => {
-      const data = json(ctx, path);
-      if (!isObject(data)) return [];
+    ctx.paths.flatMap((path) =>
       // Every split (in-scope and out-of-scope queries), in the file's key order.
-      return Object.values(data).flatMap((split) =>
+      jsonEntries(ctx, path).flatMap(([, split]) =>
         list(split).flatMap((pair) => {
           const [query, intent] = list(pair);
           return typeof query === 'string' && typeof intent === 'string' ? [{ group: intent, messages: user(query) }] : [];
         }),
-      );
-    }),
+      ),
+    ),
 
   commongen: (ctx) => {
     // The training file lists a concept set once per reference sentence: keep each set once.
@@ -669,10 +668,9 @@ export const extractors: Record<string, Extractor> = {
   },
 
   'topical-chat': (ctx) =>
-    ctx.paths.flatMap((path) => {
-      const data = json(ctx, path);
-      if (!isObject(data)) return [];
-      return Object.values(data)
+    ctx.paths.flatMap((path) =>
+      jsonEntries(ctx, path)
+        .map(([, conversation]) => conversation)
         .filter(isObject)
         .flatMap((conversation) => {
           const turns = objects(conversation.content).map((turn) => ({
@@ -684,8 +682,8 @@ export const extractors: Record<string, Extractor> = {
           // Squared uniform: about a third of the cuts land on the opening turn (greetings, "do you like...?").
           const cut = userTurns[Math.floor(userTurns.length * ctx.rng() ** 2)] ?? 0;
           return [{ group: basename(path, '.json'), messages: turns.slice(0, cut + 1) }];
-        });
-    }),
+        }),
+    ),
 
   svamp: (ctx) =>
     ctx.paths.flatMap((path) =>

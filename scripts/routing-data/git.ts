@@ -57,33 +57,42 @@ export const listFiles = (gitDir: string, commit: string, prefix: string): strin
 };
 
 /**
- * The blobs at `commit:path` for each path, through one `git cat-file --batch` (the batch form
- * of `git show COMMIT:path`). Paths whose blob the mirror lacks map to undefined.
+ * The blob each `<commit>:<path>` spec names, through one `git cat-file --batch` (the batch form of
+ * `git show`). Specs whose blob the mirror lacks map to undefined.
  */
-export const readFiles = (gitDir: string, commit: string, paths: readonly string[]): Map<string, Buffer | undefined> => {
+const readBlobs = (gitDir: string, specs: readonly string[]): Map<string, Buffer | undefined> => {
   const result = new Map<string, Buffer | undefined>();
-  if (paths.length === 0) return result;
-  for (const path of paths) if (path.includes('\n')) throw new Error(`path with a newline: ${JSON.stringify(path)}`);
-  const out = git(gitDir, ['cat-file', '--batch'], paths.map((path) => `${commit}:${path}\n`).join(''));
+  if (specs.length === 0) return result;
+  for (const spec of specs) if (spec.includes('\n')) throw new Error(`path with a newline: ${JSON.stringify(spec)}`);
+  const out = git(gitDir, ['cat-file', '--batch'], specs.map((spec) => `${spec}\n`).join(''));
   if (out.status !== 0) throw new Error(`git cat-file --batch: ${out.stderr.toString().trim()}`);
   const buf = out.stdout;
   let pos = 0;
-  for (const path of paths) {
+  for (const spec of specs) {
     const eol = buf.indexOf(0x0a, pos);
-    if (eol === -1) throw new Error(`git cat-file --batch: output ended before ${path}`);
+    if (eol === -1) throw new Error(`git cat-file --batch: output ended before ${spec}`);
     const header = buf.subarray(pos, eol).toString('utf8');
     pos = eol + 1;
     if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-      result.set(path, undefined);
+      result.set(spec, undefined);
       continue;
     }
     const [, type, size] = header.split(' ');
     const length = Number(size);
     if (!Number.isInteger(length)) throw new Error(`git cat-file --batch: bad header ${JSON.stringify(header)}`);
-    result.set(path, type === 'blob' ? buf.subarray(pos, pos + length) : undefined);
+    result.set(spec, type === 'blob' ? buf.subarray(pos, pos + length) : undefined);
     pos += length + 1;
   }
   return result;
+};
+
+/** The blobs at `commit:path` for each path; paths whose blob the mirror lacks map to undefined. */
+export const readFiles = (gitDir: string, commit: string, paths: readonly string[]): Map<string, Buffer | undefined> => {
+  const blobs = readBlobs(
+    gitDir,
+    paths.map((path) => `${commit}:${path}`),
+  );
+  return new Map(paths.map((path) => [path, blobs.get(`${commit}:${path}`)]));
 };
 
 /** A commit that changed one existing file by a few lines, with the file as it was before. */
@@ -123,19 +132,14 @@ export const smallEdits = (gitDir: string, commit: string, maxLines: number): Sm
     candidates.push({ commit: hash, parent, message: message.trim(), path, added: Number(added), deleted: Number(deleted) });
   }
   // The files before each edit, in one batch.
-  const out = git(gitDir, ['cat-file', '--batch'], candidates.map((c) => `${c.parent}:${c.path}\n`).join(''));
-  if (out.status !== 0) throw new Error(`git cat-file --batch: ${out.stderr.toString().trim()}`);
+  const before = readBlobs(
+    gitDir,
+    candidates.map((candidate) => `${candidate.parent}:${candidate.path}`),
+  );
   const edits: SmallEdit[] = [];
-  let pos = 0;
-  for (const candidate of candidates) {
-    const eol = out.stdout.indexOf(0x0a, pos);
-    const header = out.stdout.subarray(pos, eol).toString('utf8');
-    pos = eol + 1;
-    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) continue;
-    const [, type, size] = header.split(' ');
-    const length = Number(size);
-    if (type === 'blob') edits.push({ ...candidate, before: out.stdout.subarray(pos, pos + length) });
-    pos += length + 1;
+  for (const { parent, ...edit } of candidates) {
+    const blob = before.get(`${parent}:${edit.path}`);
+    if (blob) edits.push({ ...edit, before: blob });
   }
   return edits;
 };

@@ -3,9 +3,6 @@ import { join } from 'node:path';
 import { type ChatRequest, chatRequestSchema } from '#shared/api/chat-request.ts';
 import {
   classifierTexts,
-  DEFAULT_LENGTH_POWER,
-  DEFAULT_NAMESPACES,
-  DEFAULT_TASK_CUT,
   denseFeatures,
   type HashedNamespace,
   hashedFeatures,
@@ -15,6 +12,14 @@ import { complexityScore } from '#shared/routing/complexity.ts';
 import { extractFeatures } from '#shared/routing/features.ts';
 
 // Corpus rows as training examples, featurized by the router's own code (classifier-features.ts).
+
+/** How text becomes hashed features: what the model file records, so the router reads requests alike. */
+export interface FeatureSettings {
+  dims: number;
+  namespaces: readonly HashedNamespace[];
+  lengthPower: number;
+  taskCut: TaskCut;
+}
 
 export interface Example {
   id: string;
@@ -51,13 +56,10 @@ const compact = (buckets: Int32Array, values: Float32Array): { buckets: Int32Arr
 
 export const featurize = (
   request: ChatRequest,
-  dims: number,
-  namespaces: readonly HashedNamespace[] = DEFAULT_NAMESPACES,
-  lengthPower = DEFAULT_LENGTH_POWER,
-  taskCut: TaskCut = DEFAULT_TASK_CUT,
+  settings: FeatureSettings,
 ): Pick<Example, 'buckets' | 'values' | 'dense' | 'heuristic'> => {
-  const texts = classifierTexts(request, taskCut);
-  const hashed = hashedFeatures(texts, dims, namespaces, lengthPower);
+  const texts = classifierTexts(request, settings.taskCut);
+  const hashed = hashedFeatures(texts, settings.dims, settings.namespaces, settings.lengthPower);
   const features = extractFeatures(request);
   return {
     ...compact(hashed.buckets, hashed.values),
@@ -67,13 +69,7 @@ export const featurize = (
 };
 
 /** Every `<source>.jsonl` of the corpus directory (manifest.json aside), in file-name order. */
-export const loadCorpus = (
-  dir: string,
-  dims: number,
-  namespaces: readonly HashedNamespace[] = DEFAULT_NAMESPACES,
-  lengthPower = DEFAULT_LENGTH_POWER,
-  taskCut: TaskCut = DEFAULT_TASK_CUT,
-): { examples: Example[]; skipped: number } => {
+export const loadCorpus = (dir: string, settings: FeatureSettings): { examples: Example[]; skipped: number } => {
   const examples: Example[] = [];
   let skipped = 0;
   for (const file of readdirSync(dir)
@@ -91,7 +87,7 @@ export const loadCorpus = (
         id: row.id,
         source: row.source,
         label: row.label === 'strong' ? 1 : 0,
-        ...featurize(parsed.data, dims, namespaces, lengthPower, taskCut),
+        ...featurize(parsed.data, settings),
       });
     }
   }

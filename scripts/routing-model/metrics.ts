@@ -1,27 +1,5 @@
 // Figures for a binary scorer: AUC, Platt calibration, quantiles.
 
-/** Area under the ROC curve (ties count half), by ranks. */
-export const auc = (scores: readonly number[], labels: readonly (0 | 1)[]): number => {
-  const order = Array.from(scores.keys()).sort((a, b) => (scores[a] as number) - (scores[b] as number));
-  let positives = 0;
-  let rankSum = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && scores[order[j + 1] as number] === scores[order[i] as number]) j += 1;
-    const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) {
-      if (labels[order[k] as number] === 1) {
-        positives += 1;
-        rankSum += rank;
-      }
-    }
-    i = j + 1;
-  }
-  const negatives = order.length - positives;
-  if (positives === 0 || negatives === 0) return Number.NaN;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-};
-
 /**
  * AUC with row weights: the chance that a random positive outranks a random negative when rows are
  * drawn by weight. With the training weights every dataset counts the same within its label, so a
@@ -49,6 +27,10 @@ export const weightedAuc = (scores: readonly number[], labels: readonly (0 | 1)[
   if (positiveTotal === 0 || negativesBelow === 0) return Number.NaN;
   return wins / (positiveTotal * negativesBelow);
 };
+
+/** Area under the ROC curve (ties count half): every row weighing the same. */
+export const auc = (scores: readonly number[], labels: readonly (0 | 1)[]): number =>
+  weightedAuc(scores, labels, new Array<number>(scores.length).fill(1));
 
 /** Platt scaling: a, b minimizing the weighted log loss of sigmoid(a * raw + b), by damped Newton steps. */
 export const fitPlatt = (

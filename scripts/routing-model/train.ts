@@ -15,7 +15,7 @@ import {
 } from '#shared/routing/classifier/classifier-features.ts';
 import { encodeWeights, MODEL_FORMAT, type ModelFile } from '#shared/routing/classifier/complexity-model.ts';
 import { crossValidate, leaveOneFamilyOut } from './cross-validate.ts';
-import { type Example, loadCorpus } from './examples.ts';
+import { type Example, type FeatureSettings, loadCorpus } from './examples.ts';
 import { type LinearModel, sourceBalancedWeights, type TrainOptions, train } from './logistic.ts';
 import { auc, fitPlatt, percentiles, weightedAuc, weightedQuantile } from './metrics.ts';
 import { writeModelCard } from './model-card.ts';
@@ -87,19 +87,18 @@ const ignored = args['ignore-dense']
   .split(',')
   .map((name) => name.trim())
   .filter(Boolean);
-const ignoredIndexes = DENSE_FEATURES.flatMap((name, index) =>
-  ignored.some((pattern) => (pattern.endsWith(':') ? name.startsWith(pattern) : name === pattern)) ? [index] : [],
-);
-const unmatched = ignored.filter(
-  (pattern) => !DENSE_FEATURES.some((name) => (pattern.endsWith(':') ? name.startsWith(pattern) : name === pattern)),
-);
+/** A name, or a prefix ending in ':' (`language:` names every language feature). */
+const names = (pattern: string, name: string): boolean => (pattern.endsWith(':') ? name.startsWith(pattern) : name === pattern);
+const ignoredIndexes = DENSE_FEATURES.flatMap((name, index) => (ignored.some((pattern) => names(pattern, name)) ? [index] : []));
+const unmatched = ignored.filter((pattern) => !DENSE_FEATURES.some((name) => names(pattern, name)));
 if (unmatched.length > 0) {
   console.error(`Unknown dense features in --ignore-dense: ${unmatched.join(', ')} (known: ${DENSE_FEATURES.join(', ')})`);
   process.exit(1);
 }
 
+const settings: FeatureSettings = { dims: options.dims, namespaces, lengthPower, taskCut };
 const started = performance.now();
-const { examples, skipped } = loadCorpus(corpusDir, options.dims, namespaces, lengthPower, taskCut);
+const { examples, skipped } = loadCorpus(corpusDir, settings);
 // A feature whose value is 0 in every row gets no gradient: its weight stays 0 in the file.
 for (const example of examples) for (const index of ignoredIndexes) example.dense[index] = 0;
 const labels = examples.map((example) => example.label);
@@ -166,10 +165,10 @@ const round = (value: number, digits = 6): number => Number(value.toFixed(digits
 const file: ModelFile = {
   format: MODEL_FORMAT,
   version: args.version,
-  namespaces: [...namespaces],
-  lengthPower,
-  taskCut,
-  dims: options.dims,
+  namespaces: [...settings.namespaces],
+  lengthPower: settings.lengthPower,
+  taskCut: settings.taskCut,
+  dims: settings.dims,
   ...encodeWeights(final.weights),
   denseNames: [...DENSE_FEATURES],
   dense: Array.from(final.dense, (value) => round(value)),
