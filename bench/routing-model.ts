@@ -31,7 +31,16 @@ export interface RoutingModelFigures {
    * (`model`), and the request features themselves (`features`, computed for every request anyway).
    */
   scoring: Array<{ chars: number; runs: number; modelP50Us: number; modelP99Us: number; featuresP50Us: number }>;
+  /** Hostile bodies of 3 MB, microseconds (p50): the cost must not grow with their paragraph count. */
+  hostile: Array<{ name: string; chars: number; runs: number; modelP50Us: number; featuresP50Us: number }>;
 }
+
+/** Bodies an attacker could send: the task cut splits a long message into paragraphs. */
+const HOSTILE_BODIES: ReadonlyArray<{ name: string; body: () => string }> = [
+  { name: '3 MB of tiny paragraphs ("a\\n\\n" repeated)', body: () => 'a\n\n'.repeat(1_000_000) },
+  { name: '3 MB without a paragraph break', body: () => 'a'.repeat(3_000_000) },
+  { name: '3 MB of newlines', body: () => '\n'.repeat(3_000_000) },
+];
 
 export const measureRoutingModel = (): RoutingModelFigures => {
   const loads: number[] = [];
@@ -65,5 +74,17 @@ export const measureRoutingModel = (): RoutingModelFigures => {
       featuresP50Us: median(extraction),
     };
   });
-  return { fileBytes: statSync(MODEL_FILE).size, loadMs: median(loads), scoring };
+  const hostile = HOSTILE_BODIES.map(({ name, body }) => {
+    const request = chatRequestSchema.parse({ model: 'auto', messages: [{ role: 'user', content: body() }] });
+    const features = extractFeatures(request);
+    const runs = 15;
+    return {
+      name,
+      chars: 3_000_000,
+      runs,
+      modelP50Us: median(time(runs, () => scorer.score(request, features))),
+      featuresP50Us: median(time(runs, () => extractFeatures(request))),
+    };
+  });
+  return { fileBytes: statSync(MODEL_FILE).size, loadMs: median(loads), scoring, hostile };
 };

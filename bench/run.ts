@@ -129,6 +129,12 @@ console.log(
     ]),
   ),
 );
+console.log(
+  table(
+    ['hostile body', 'runs', 'classifier p50 us', 'request features p50 us'],
+    routingModel.hostile.map((row) => [row.name, fmtInt(row.runs), fmt(row.modelP50Us, 1), fmt(row.featuresP50Us, 1)]),
+  ),
+);
 note(
   `Model file ${fmt(routingModel.fileBytes / 1000, 1)} KB; read, checked and unpacked in ${fmt(routingModel.loadMs, 1)} ms (median of 15), part of the router's init above.`,
 );

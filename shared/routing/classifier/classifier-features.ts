@@ -30,29 +30,76 @@ export const FIRST_TASK_CUT: TaskCut = 'edgeChars';
 
 const SHORT_MESSAGE = 1250;
 const PARAGRAPH_BUDGET = 500;
-const PARAGRAPH_BREAK = /\n\s*\n/;
+/** The paragraph break, `/\n\s*\n/` as `split` applies it, tried at one position (`lastIndex`). */
+const PARAGRAPH_BREAK_AT = /\n\s*\n/y;
+/**
+ * Before a newline at `lastIndex`, the first newline of its run of spaces, if another: a lookbehind
+ * is matched backwards, so the greedy `\s*` reaches the run's start and gives back to that newline.
+ */
+const BREAK_START_BEFORE = /(?<=(\n)\s*)/dy;
 
 /**
  * The paragraphs at each end of a long message that fit the budget. A side without one (its last
  * paragraph is long, perhaps with the question at its end) keeps its 500 characters, as before.
+ *
+ * It reads as `text.split(/\n\s*\n/)` then keeping the leading paragraphs, and the trailing ones
+ * after them, while each side's lengths sum to at most 500, but it scans the two ends only: a split
+ * of a hostile body of millions of tiny paragraphs cost 100-200 ms. The breaks are those of the
+ * split: each run of `\s` characters holding two or more newlines is one break, from its first
+ * newline to its last (the regex starts at the first and, greedy, ends at the last), so they can be
+ * found from either end. A test checks the result against the split's on random texts, and so did
+ * every message of the training corpus.
  */
-const edgeParagraphs = (lastUser: string): string => {
+export const edgeParagraphs = (lastUser: string): string => {
   const text = withoutFencedBlocks(lastUser);
   if (text.length <= SHORT_MESSAGE) return text;
-  const paragraphs = text.split(PARAGRAPH_BREAK);
-  let head = 0;
-  for (let used = 0; head < paragraphs.length; head++) {
-    used += (paragraphs[head] as string).length;
-    if (used > PARAGRAPH_BUDGET) break;
+  // The head: whole paragraphs from the start while their lengths sum to at most the budget.
+  const heads: string[] = [];
+  /** Where the first paragraph that does not fit starts; past the end when all of them fit. */
+  let headStop = text.length + 1;
+  for (let used = 0, from = 0, at = 0; ; at++) {
+    if (used + (at - from) > PARAGRAPH_BUDGET) {
+      headStop = from;
+      break;
+    }
+    if (at === text.length) {
+      heads.push(text.slice(from));
+      break;
+    }
+    if (text.charCodeAt(at) !== 10) continue;
+    PARAGRAPH_BREAK_AT.lastIndex = at;
+    if (!PARAGRAPH_BREAK_AT.test(text)) continue;
+    heads.push(text.slice(from, at));
+    used += at - from;
+    from = PARAGRAPH_BREAK_AT.lastIndex;
+    at = from - 1;
   }
-  let tail = paragraphs.length;
-  for (let used = 0; tail > head; tail--) {
-    used += (paragraphs[tail - 1] as string).length;
-    if (used > PARAGRAPH_BUDGET) break;
+  // The tail: whole paragraphs from the end while their lengths sum to at most the budget, none of
+  // them a head paragraph: those end before headStop, and one that ends after it starts at or after
+  // it (paragraphs do not overlap, and the one at headStop is not empty).
+  const tails: string[] = [];
+  tail: for (let used = 0, end = text.length; end > headStop; ) {
+    // Scanning back from `end`, the first newline met is the last of its run of spaces.
+    for (let at = end - 1; ; at--) {
+      if (used + (end - at - 1) > PARAGRAPH_BUDGET) break tail;
+      if (at < 0) {
+        tails.push(text.slice(0, end));
+        break tail;
+      }
+      if (text.charCodeAt(at) !== 10) continue;
+      BREAK_START_BEFORE.lastIndex = at;
+      const first = BREAK_START_BEFORE.exec(text)?.indices?.[1]?.[0];
+      if (first === undefined) continue; // the only newline of its run: part of the paragraph
+      tails.push(text.slice(at + 1, end));
+      used += end - at - 1;
+      end = first;
+      continue tail;
+    }
   }
-  if (head === 0 && tail === paragraphs.length) return taskText(lastUser);
-  const start = head > 0 ? paragraphs.slice(0, head).join('\n') : text.slice(0, PARAGRAPH_BUDGET);
-  const end = tail < paragraphs.length ? paragraphs.slice(tail).join('\n') : text.slice(-PARAGRAPH_BUDGET);
+  // With neither (a side's first paragraph does not fit) this is `taskText`'s cut of the message,
+  // as the split version returned, without fencing the message a second time.
+  const start = heads.length > 0 ? heads.join('\n') : text.slice(0, PARAGRAPH_BUDGET);
+  const end = tails.length > 0 ? tails.reverse().join('\n') : text.slice(-PARAGRAPH_BUDGET);
   return `${start}\n${end}`;
 };
 
