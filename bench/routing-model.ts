@@ -31,15 +31,22 @@ export interface RoutingModelFigures {
    * (`model`), and the request features themselves (`features`, computed for every request anyway).
    */
   scoring: Array<{ chars: number; runs: number; modelP50Us: number; modelP99Us: number; featuresP50Us: number }>;
-  /** Hostile bodies of 3 MB, microseconds (p50): the cost must not grow with their paragraph count. */
+  /** Hostile bodies of 3 MB, microseconds (p50): the cost must not grow with their paragraph or match count. */
   hostile: Array<{ name: string; chars: number; runs: number; modelP50Us: number; featuresP50Us: number }>;
 }
 
-/** Bodies an attacker could send: the task cut splits a long message into paragraphs. */
+/**
+ * Bodies an attacker could send: the task cut splits a long message into paragraphs, and the
+ * request features count matches of the fence, code-sign and math-sign patterns (one per character
+ * or two here).
+ */
 const HOSTILE_BODIES: ReadonlyArray<{ name: string; body: () => string }> = [
   { name: '3 MB of tiny paragraphs ("a\\n\\n" repeated)', body: () => 'a\n\n'.repeat(1_000_000) },
   { name: '3 MB without a paragraph break', body: () => 'a'.repeat(3_000_000) },
   { name: '3 MB of newlines', body: () => '\n'.repeat(3_000_000) },
+  { name: '3 MB of backticks (a million fences)', body: () => '`'.repeat(3_000_000) },
+  { name: '3 MB of ";\\n" (code signs)', body: () => ';\n'.repeat(1_500_000) },
+  { name: '3 MB of "∫" (math signs)', body: () => '∫'.repeat(3_000_000) },
 ];
 
 export const measureRoutingModel = (): RoutingModelFigures => {
