@@ -9,7 +9,7 @@ import { median } from './stats.ts';
 // prompt size (features included, as the router computes them per request).
 
 const ROOT = resolve(import.meta.dirname, '..');
-export const MODEL_FILE = join(ROOT, 'models', 'routing', 'complexity-v2.json');
+export const MODEL_FILE = join(ROOT, 'models', 'routing', 'complexity-v3.json');
 
 const WORDS =
   'the router sends each request to a model that can serve it well at the lowest cost while keys limits and quotas hold explain why this design fails under load and prove the bound'.split(

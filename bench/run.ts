@@ -114,7 +114,7 @@ console.log(
 const routerBytes = bundles.sizes[0]?.bytes ?? Number.NaN;
 const routerImport = imports[0]?.importMs ?? Number.NaN;
 
-section('Routing model (models/routing/complexity-v2.json), in this process');
+section('Routing model (models/routing/complexity-v3.json), in this process');
 const routingModel = measureRoutingModel();
 results.routingModel = routingModel;
 console.log(

@@ -1,10 +1,12 @@
 import { basename, dirname } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { choiceTemplates } from './choice-layouts.ts';
 import { classificationExtractors } from './extract-classification.ts';
 import { codeEditExtractors } from './extract-code-edits.ts';
 import { documentExtractors } from './extract-documents.ts';
 import { easyCodeExtractors } from './extract-easy-code.ts';
 import { engineeringExtractors } from './extract-engineering.ts';
+import { examExtractors } from './extract-exams.ts';
 import {
   type Candidate,
   type ExtractContext,
@@ -310,14 +312,6 @@ const arithmeticTemplates = [
   (e: string) => `what's ${e.replaceAll(' ', '')}`,
   (e: string) => `What is ${arithmeticWords(e) ?? e}?`,
   (e: string) => `${e.replaceAll(' ', '')}=?`,
-];
-
-const choiceTemplates = [
-  (q: string, options: string[]) => `${q}\n${options.map((o, i) => `${String.fromCharCode(65 + i)}) ${o}`).join('\n')}`,
-  (q: string, options: string[]) => `${q}\n\nOptions: ${options.join(', ')}`,
-  (q: string, options: string[]) => `${q} (${options.join(' / ')})`,
-  (q: string, options: string[]) =>
-    `Question: ${q}\nChoices:\n${options.map((o, i) => `${String.fromCharCode(65 + i)}. ${o}`).join('\n')}`,
 ];
 
 const piqaTemplates = [
@@ -774,4 +768,5 @@ export const extractors: Record<string, Extractor> = {
   ...easyCodeExtractors,
   ...documentExtractors,
   ...codeEditExtractors,
+  ...examExtractors,
 };

@@ -5,6 +5,7 @@
 import type { Label, Source } from './source.ts';
 import { documentSources } from './sources-documents.ts';
 import { easyCodeSources } from './sources-easy-code.ts';
+import { examSources } from './sources-exams.ts';
 import { textTaskSources } from './sources-text-tasks.ts';
 
 export type { Label, Source };
@@ -701,6 +702,7 @@ export const sources: readonly Source[] = [
   ...textTaskSources,
   ...easyCodeSources,
   ...documentSources,
+  ...examSources,
   {
     id: 'small-edits',
     label: 'cheap',

@@ -11,8 +11,11 @@ export interface FoldResult {
   auc: number;
 }
 
-/** Families whose datasets share items: BIG-Bench Extra Hard reuses BIG-Bench Hard's stories. */
-const SAME_ITEMS: Readonly<Record<string, string>> = { bbeh: 'bbh' };
+/**
+ * Families whose datasets share items: BIG-Bench Extra Hard reuses BIG-Bench Hard's stories, and
+ * JMMLU translates MMLU's questions.
+ */
+const SAME_ITEMS: Readonly<Record<string, string>> = { bbeh: 'bbh', jmmlu: 'mmlu' };
 
 /**
  * A dataset's family: the part of its id before the first dash (`leetcode-easy` and

@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
   options: {
     corpus: { type: 'string', default: '.data/routing-corpus' },
     out: { type: 'string', default: 'models/routing' },
-    version: { type: 'string', default: 'complexity-v2' },
+    version: { type: 'string', default: 'complexity-v3' },
     seed: { type: 'string', default: '20261125' },
     dims: { type: 'string', default: String(1 << 17) },
     epochs: { type: 'string', default: '5' },

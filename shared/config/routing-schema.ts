@@ -115,13 +115,13 @@ export const complexitySchema = z
     /** `learned`: the classifier in `model`; `heuristic`: the weighted signals of `routing.scoring`. */
     scorer: z.enum(['learned', 'heuristic']).default('learned'),
     /** The learned model's file, relative to the working directory (the bundle's root in Lambda). */
-    model: z.string().min(1).default('models/routing/complexity-v2.json'),
+    model: z.string().min(1).default('models/routing/complexity-v3.json'),
     /** A missing or corrupt model file stops the start (`fail`), or falls back to the heuristic with a warning. */
     onModelError: z.enum(['fail', 'heuristic']).default('fail'),
     /** The top tier's share of requests for every complexity alias (an alias's own `premiumShare` wins). */
     premiumShare: z.number().gt(0).lt(1).optional(),
   })
-  .default({ scorer: 'learned', model: 'models/routing/complexity-v2.json', onModelError: 'fail' });
+  .default({ scorer: 'learned', model: 'models/routing/complexity-v3.json', onModelError: 'fail' });
 
 export const routingSchema = z
   .strictObject({

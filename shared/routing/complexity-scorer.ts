@@ -8,7 +8,7 @@ import type { RequestFeatures } from './features.ts';
 
 /** Scores a request for the `complexity` strategy, with the tier bounds that fit its scale. */
 export interface ComplexityScorer {
-  /** `complexity-v2` (the learned model's version) or `heuristic`: shown in reasons and usage events. */
+  /** `complexity-v3` (the learned model's version) or `heuristic`: shown in reasons and usage events. */
   readonly name: string;
   score(request: ChatRequest, features: RequestFeatures): number;
   /** Default upper bounds of the cheapest and the middle of three tiers. */

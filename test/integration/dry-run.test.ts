@@ -39,12 +39,12 @@ test('a dry run on /v1/chat/completions shows the decision and calls no model', 
     object: 'router.decision',
     dry_run: true,
     requested: 'auto',
-    scorer: 'complexity-v2',
+    scorer: 'complexity-v3',
     fallbacks: expect.any(Array),
     features: expect.objectContaining({ promptTokens: expect.any(Number), turns: 1 }),
   });
   expect(['gpt-fake', 'mock-large']).toContain(body.model);
-  expect(body.reason).toMatch(/^alias auto: complexity-v2 [\d.]+ -> \w+/);
+  expect(body.reason).toMatch(/^alias auto: complexity-v3 [\d.]+ -> \w+/);
   expect(response.headers.get('x-router-model')).toBe(body.model);
   expect(response.headers.get('x-router-score')).toBe(String(body.score));
   expect(harness.openaiUpstream.requests.length).toBe(before);
@@ -70,7 +70,7 @@ test('a dry run on /route-inference shows the decision for its text', async () =
 
   // Assess
   expect(response.status).toBe(200);
-  expect(await response.json()).toMatchObject({ object: 'router.decision', requested: 'auto', scorer: 'complexity-v2' });
+  expect(await response.json()).toMatchObject({ object: 'router.decision', requested: 'auto', scorer: 'complexity-v3' });
 });
 
 test('a dry run still passes authentication and validation', async () => {

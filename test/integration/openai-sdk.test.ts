@@ -150,7 +150,7 @@ test('auto routes a simple prompt to the simple tier and a hard one to the compl
   expect(simple.response.headers.get('x-router-model')).toBe('mock-small');
   expect(simple.response.headers.get('x-router-tier')).toBe('simple');
   expect(hard.response.headers.get('x-router-model')).toBe('mock-large');
-  expect(hard.response.headers.get('x-router-reason')).toMatch(/complexity-v2 [\d.]+ -> complex/);
+  expect(hard.response.headers.get('x-router-reason')).toMatch(/complexity-v3 [\d.]+ -> complex/);
 });
 
 test('tool calls round-trip through the mock model', async () => {

@@ -21,7 +21,7 @@ export const MODEL_FORMAT = 'inference-router/complexity-classifier@1';
 
 export const modelFileSchema = z.strictObject({
   format: z.literal(MODEL_FORMAT),
-  /** Names the model in `x-router-reason` and usage events, e.g. `complexity-v2`. */
+  /** Names the model in `x-router-reason` and usage events, e.g. `complexity-v3`. */
   version: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/),
   /**
    * The hashed parts of a request the model reads (classifier-features.ts), in its order. Files

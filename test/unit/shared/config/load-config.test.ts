@@ -56,7 +56,7 @@ describe('parseConfig defaults', () => {
     // Assess
     expect(config.routing).toEqual({
       rules: [],
-      complexity: { scorer: 'learned', model: 'models/routing/complexity-v2.json', onModelError: 'fail' },
+      complexity: { scorer: 'learned', model: 'models/routing/complexity-v3.json', onModelError: 'fail' },
       scoring: {
         complexIntent: { weight: 0.4, half: 1 },
         contentIntent: { weight: 0.2, half: 1 },

@@ -86,7 +86,7 @@ describe('loadComplexityScorer', () => {
     };
 
     // Assess
-    expect(scorer.name).toBe('complexity-v2');
+    expect(scorer.name).toBe('complexity-v3');
     expect(scoreOf('Prove that there are infinitely many primes of the form 4k+3.')).toBeGreaterThan(scoreOf('hi! how are you?'));
   });
 });
