@@ -35,7 +35,7 @@ export const examSources: readonly Source[] = [
     licenceFile:
       "hendrycks/test@4450500f923c:LICENSE (MIT, the MMLU authors); the files are a copy of MMLU's test CSVs in a course repository (its data/gsm8k is never read)",
     selection:
-      'MMLU (English) test questions of every subject named college_* or professional_* (law, medicine, accounting, psychology, the sciences) plus abstract algebra and formal logic; question + four options in the seeded layouts CommonsenseQA uses, no answer. Group = subject. JMMLU translates the same items, so the two are one family when held out',
+      'MMLU (English) test questions of every subject named college_* or professional_* (law, medicine, accounting, psychology, the sciences) plus abstract algebra and formal logic; question + four options in the seeded layouts CommonsenseQA uses, no answer. Group = subject. JMMLU translates the same items (all subjects but professional law), so the two are one family when held out',
     cap: 900,
     groupCap: 90,
   },

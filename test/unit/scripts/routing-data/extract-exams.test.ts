@@ -39,21 +39,34 @@ test('MMLU rows become a question with its four options, grouped by subject, nev
   expect(pieces).not.toContain('C');
 });
 
-test('ARC-Easy rows drop the "Question:" prefix and keep every choice but never the gold index', async () => {
-  // Prepare
+test('ARC-Easy rows drop the "Question:" prefix in every layout and keep every choice, never the gold index', async () => {
+  // Prepare: enough rows for the seeded layout choice to use all four layouts.
+  const rows = Array.from({ length: 24 }, (_, i) =>
+    JSON.stringify({
+      query: `Question: Which gas do plants take in, case ${'x'.repeat(i + 1)}?`,
+      choices: ['oxygen', 'carbon dioxide', 'helium', 'neon'],
+      gold: 1,
+    }),
+  );
   const ctx = context({
-    'arc_easy.jsonl': `${JSON.stringify({ query: 'Question: Which gas do plants take in?', choices: ['oxygen', 'carbon dioxide', 'helium', 'neon'], gold: 1 })}\n${JSON.stringify({ query: 'Question: ', choices: ['a', 'b'], gold: 0 })}\n`,
+    'arc_easy.jsonl': `${rows.join('\n')}\n${JSON.stringify({ query: 'Question: ', choices: ['a', 'b'], gold: 0 })}\n`,
   });
 
   // Act
-  const rows = await examExtractors['arc-easy']?.(ctx);
+  const prompts = ((await examExtractors['arc-easy']?.(ctx)) ?? []).map((row) => row.messages[0]?.content ?? '');
 
-  // Assess
-  expect(rows).toHaveLength(1);
-  const prompt = rows?.[0]?.messages[0]?.content ?? '';
-  expect(prompt.startsWith('Which gas do plants take in?') || prompt.startsWith('Question: Which gas')).toBe(true);
-  expect(prompt).not.toContain('Question: Question:');
-  for (const option of ['oxygen', 'carbon dioxide', 'helium', 'neon']) expect(prompt).toContain(option);
+  // Assess: the empty question is dropped; the one layout that writes its own "Question: " label is
+  // the only one starting with it, and never twice.
+  expect(prompts).toHaveLength(24);
+  const labelled = prompts.filter((prompt) => prompt.startsWith('Question: '));
+  expect(labelled.length).toBeGreaterThan(0);
+  expect(labelled.length).toBeLessThan(24);
+  for (const prompt of prompts) {
+    expect(prompt).not.toContain('Question: Question:');
+    expect(prompt).toMatch(/^(Question: )?Which gas/);
+    for (const option of ['oxygen', 'carbon dioxide', 'helium', 'neon']) expect(prompt).toContain(option);
+    expect(prompt).not.toMatch(/\d/);
+  }
 });
 
 test('datasets that share items are one family, held out together', () => {
