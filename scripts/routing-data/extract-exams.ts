@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { choiceTemplates } from './choice-layouts.ts';
-import { type Extractor, isObject, jsonLines, list, str, user } from './extract-kit.ts';
-import { parseCsv, pick } from './text.ts';
+import { type Extractor, fourOptionQuestions, isObject, jsonLines, list, str, user } from './extract-kit.ts';
+import { pick } from './text.ts';
 
 // Multiple-choice exam questions (sources-exams.ts), all in the layouts CommonsenseQA uses, so that
 // a layout says nothing about the label. Answer columns and gold indices are never read.
@@ -37,16 +37,10 @@ export const examExtractors: Record<string, Extractor> = {
   // MMLU's CSVs: question, four options, answer, no header.
   'mmlu-en': (ctx) =>
     ctx.paths.flatMap((path) =>
-      parseCsv(
-        ctx
-          .bytes(path)
-          .toString('utf8')
-          .replace(/^\uFEFF/, ''),
-      ).flatMap((cells) => {
-        const [question, a, b, c, d] = cells.map((cell) => cell.trim());
-        if (!question || !a || !b || !c || !d) return [];
-        return [{ group: basename(path, '_test.csv'), messages: user(pick(ctx.rng, choiceTemplates)(question, [a, b, c, d])) }];
-      }),
+      fourOptionQuestions(ctx, path).map(({ question, options }) => ({
+        group: basename(path, '_test.csv'),
+        messages: user(pick(ctx.rng, choiceTemplates)(question, options)),
+      })),
     ),
   'arc-easy': foundryChoices('arc-easy'),
 };

@@ -1,4 +1,4 @@
-import { clean, type Rng } from './text.ts';
+import { clean, parseCsv, type Rng } from './text.ts';
 
 // What every extractor shares: the candidate shape, the context it reads files through, and small
 // typed readers for JSON, JSON lines and loosely typed records.
@@ -58,3 +58,10 @@ export const jsonEntries = (ctx: ExtractContext, path: string): [string, unknown
   const data = json(ctx, path);
   return isObject(data) ? Object.entries(data) : [];
 };
+
+/** MMLU's CSV layout (JMMLU keeps it): question, four options, answer, no header. The answer is never read. */
+export const fourOptionQuestions = (ctx: ExtractContext, path: string): { question: string; options: string[] }[] =>
+  parseCsv(text(ctx, path).replace(/^\uFEFF/, '')).flatMap((cells) => {
+    const [question, a, b, c, d] = cells.map((cell) => cell.trim());
+    return question && a && b && c && d ? [{ question, options: [a, b, c, d] }] : [];
+  });

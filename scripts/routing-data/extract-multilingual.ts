@@ -1,7 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
-import { type Extractor, user } from './extract-kit.ts';
-import { parseCsv, pick } from './text.ts';
+import { type Extractor, fourOptionQuestions, user } from './extract-kit.ts';
+import { pick } from './text.ts';
 
 // Strong-label prompts in languages other than English (added in v5): without them every
 // non-English row of the corpus but Chinese maths was cheap, and the model read "Russian" as "easy".
@@ -36,15 +36,9 @@ export const multilingualExtractors: Record<string, Extractor> = {
   // JMMLU (Japanese MMLU, human-checked translation): college, professional and formal subjects.
   jmmlu: (ctx) =>
     ctx.paths.flatMap((path) =>
-      parseCsv(
-        ctx
-          .bytes(path)
-          .toString('utf8')
-          .replace(/^\uFEFF/, ''),
-      ).flatMap((cells) => {
-        const [question, a, b, c, d] = cells.map((cell) => cell.trim());
-        if (!question || !a || !b || !c || !d) return [];
-        return [{ group: basename(path, '.csv'), messages: user(pick(ctx.rng, jmmluTemplates)(question, [a, b, c, d])) }];
-      }),
+      fourOptionQuestions(ctx, path).map(({ question, options }) => ({
+        group: basename(path, '.csv'),
+        messages: user(pick(ctx.rng, jmmluTemplates)(question, options)),
+      })),
     ),
 };

@@ -8,8 +8,8 @@ import type { Source } from './source.ts';
 // so that "a question with four options" is not itself a sign of the strong tier. All use the same
 // layouts. Extractor: extract-exams.ts.
 
-/** Every MMLU subject named college_* or professional_*, plus abstract algebra and formal logic (as in JMMLU). */
-const mmluSubjects = [
+/** JMMLU subjects at college, professional or formal level (the high-school and general ones left out). */
+export const jmmluSubjects = [
   'abstract_algebra',
   'college_biology',
   'college_chemistry',
@@ -19,10 +19,12 @@ const mmluSubjects = [
   'college_physics',
   'formal_logic',
   'professional_accounting',
-  'professional_law',
   'professional_medicine',
   'professional_psychology',
 ];
+
+/** Every MMLU subject named college_* or professional_*: JMMLU's, plus professional law (JMMLU has none). */
+const mmluSubjects = [...jmmluSubjects, 'professional_law'].sort();
 
 export const examSources: readonly Source[] = [
   {

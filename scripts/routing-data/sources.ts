@@ -5,7 +5,7 @@
 import type { Label, Source } from './source.ts';
 import { documentSources } from './sources-documents.ts';
 import { easyCodeSources } from './sources-easy-code.ts';
-import { examSources } from './sources-exams.ts';
+import { examSources, jmmluSubjects } from './sources-exams.ts';
 import { textTaskSources } from './sources-text-tasks.ts';
 
 export type { Label, Source };
@@ -48,21 +48,6 @@ const polymathLanguages = [
   'th',
   'vi',
   'zh',
-];
-
-/** JMMLU subjects at college, professional or formal level (the high-school and general ones left out). */
-const jmmluSubjects = [
-  'abstract_algebra',
-  'college_biology',
-  'college_chemistry',
-  'college_computer_science',
-  'college_mathematics',
-  'college_medicine',
-  'college_physics',
-  'formal_logic',
-  'professional_accounting',
-  'professional_medicine',
-  'professional_psychology',
 ];
 
 const sgdTrainFiles = Array.from({ length: 30 }, (_, i) => `train/dialogues_${String(i + 1).padStart(3, '0')}.json`);

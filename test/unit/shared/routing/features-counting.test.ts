@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+// A seeded generator (mulberry32, the trainer's), so a failure replays.
+import { seededRandom as random } from '#scripts/routing-model/logistic.ts';
 import { type ChatRequest, chatRequestSchema } from '#shared/api/chat-request.ts';
 import {
   CODE_FENCE,
@@ -28,18 +30,6 @@ const oracle = (lastUser: string): Partial<RequestFeatures> => {
     complexIntent: oldCount(task, COMPLEX_INTENT),
     contentIntent: oldCount(task, CONTENT_INTENT),
     simpleIntent: oldCount(task, SIMPLE_INTENT),
-  };
-};
-
-/** A seeded generator (mulberry32), so a failure replays. */
-const random = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 };
 

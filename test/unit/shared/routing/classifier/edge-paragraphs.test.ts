@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+// A seeded generator (mulberry32, the trainer's), so a failure replays.
+import { seededRandom as random } from '#scripts/routing-model/logistic.ts';
 import { edgeParagraphs } from '#shared/routing/classifier/classifier-features.ts';
 import { taskText, withoutFencedBlocks } from '#shared/routing/features.ts';
 
@@ -23,18 +25,6 @@ const splitEdgeParagraphs = (lastUser: string): string => {
   const start = head > 0 ? paragraphs.slice(0, head).join('\n') : text.slice(0, 500);
   const end = tail < paragraphs.length ? paragraphs.slice(tail).join('\n') : text.slice(-500);
   return `${start}\n${end}`;
-};
-
-/** A seeded generator (mulberry32), so a failure replays. */
-const random = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 };
 
 const SPACES = [
